@@ -1,0 +1,210 @@
+"""Tenancy: users, workspaces, memberships with roles, teams, invitations, API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from warmline.core.choices import Channel, Role
+
+
+def new_public_id() -> str:
+    """A non-guessable id for URLs and API payloads (never the row's integer key)."""
+    return secrets.token_urlsafe(12)
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> User:
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> User:
+        fields.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Someone who signs in. The same user may belong to several workspaces."""
+
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=200, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class Workspace(models.Model):
+    """The tenant: one company's referral database and pipeline."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=60, unique=True)
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WorkspaceScoped(models.Model):
+    """Base for every domain row: it belongs to a workspace and says who made it, how."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_via = models.CharField(max_length=10, choices=Channel.choices, default=Channel.UI)
+
+    class Meta:
+        abstract = True
+
+
+class Membership(WorkspaceScoped):
+    """A user's place in a workspace, with the role that decides what they may see and do."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.REP)
+    title = models.CharField(max_length=120, blank=True)
+    department = models.CharField(max_length=120, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "user"], name="membership_unique_user"),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="membership_role_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["workspace", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.workspace} ({self.role})"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == Role.MANAGER
+
+
+class Team(WorkspaceScoped):
+    """A sales team: a manager and the members they coach."""
+
+    name = models.CharField(max_length=120)
+    manager = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="managed_teams"
+    )
+    members = models.ManyToManyField(Membership, through="TeamMember", related_name="teams")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["workspace", "name"], name="team_unique_name")]
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamMember(WorkspaceScoped):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="team_members")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="team_members")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "membership"], name="teammember_unique")]
+
+
+class Invitation(WorkspaceScoped):
+    """An emailed, expiring link that lets someone join a workspace with a given role."""
+
+    email = models.EmailField()
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.REP)
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="invitation_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.email} to {self.workspace}"
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "pending"
+
+
+class ApiToken(WorkspaceScoped):
+    """A personal API token. Only its hash is stored; the secret is shown once."""
+
+    PREFIX = "wl_"
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True)
+    hint = models.CharField(max_length=12, help_text="The first characters, to tell tokens apart.")
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.hint}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -1,0 +1,139 @@
+"""Reads of tenancy data. Every access_* helper filters by workspace and role
+inside the query and raises Http404 otherwise, so another workspace's objects
+are indistinguishable from objects that do not exist."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from warmline.core.choices import Role
+from warmline.core.models import ApiToken, Invitation, Membership, Team, User, Workspace, hash_secret
+
+
+def memberships_of(user: User) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(user=user, is_active=True)
+        .select_related("workspace", "user")
+        .order_by("workspace__name")
+    )
+
+
+def membership_in(user: User, workspace_id: int | None) -> Membership | None:
+    """The user's membership in the given workspace, or their first one."""
+    memberships = memberships_of(user)
+    if workspace_id is not None:
+        chosen = memberships.filter(workspace_id=workspace_id).first()
+        if chosen is not None:
+            return chosen
+    return memberships.first()
+
+
+def access_workspace_switch(user: User, public_id: str) -> Membership:
+    membership = memberships_of(user).filter(workspace__public_id=public_id).first()
+    if membership is None:
+        raise Http404("No such workspace.")
+    return membership
+
+
+def visible_memberships(viewer: Membership) -> QuerySet[Membership]:
+    """Whose activity the viewer may see: admins everyone, managers their teams, reps themselves."""
+    qs = Membership.objects.filter(workspace_id=viewer.workspace_id)
+    if viewer.role == Role.ADMIN:
+        return qs
+    if viewer.role == Role.MANAGER:
+        return qs.filter(Q(pk=viewer.pk) | Q(teams__manager=viewer)).distinct()
+    return qs.filter(pk=viewer.pk)
+
+
+def members_for(viewer: Membership) -> QuerySet[Membership]:
+    """The workspace directory: every member sees colleagues' names, roles and teams."""
+    return (
+        Membership.objects.filter(workspace_id=viewer.workspace_id)
+        .select_related("user")
+        .prefetch_related(Prefetch("teams", queryset=Team.objects.only("id", "name", "public_id")))
+        .order_by("-is_active", "user__full_name", "user__email")
+    )
+
+
+def access_member(viewer: Membership, public_id: str) -> Membership:
+    try:
+        return members_for(viewer).get(public_id=public_id)
+    except Membership.DoesNotExist:
+        raise Http404("No such member.") from None
+
+
+def teams_for(viewer: Membership) -> QuerySet[Team]:
+    return (
+        Team.objects.filter(workspace_id=viewer.workspace_id)
+        .select_related("manager__user")
+        .annotate(member_count=Count("team_members"))
+        .order_by("name")
+    )
+
+
+def access_team(viewer: Membership, public_id: str) -> Team:
+    try:
+        return teams_for(viewer).get(public_id=public_id)
+    except Team.DoesNotExist:
+        raise Http404("No such team.") from None
+
+
+def team_members(team: Team) -> QuerySet[Membership]:
+    return team.members.select_related("user").order_by("user__full_name", "user__email")
+
+
+def invitations_for(viewer: Membership) -> QuerySet[Invitation]:
+    """Only admins manage invitations; for anyone else the list is empty."""
+    qs = Invitation.objects.filter(workspace_id=viewer.workspace_id).select_related("created_by", "team")
+    if viewer.role != Role.ADMIN:
+        return qs.none()
+    return qs
+
+
+def access_invitation(viewer: Membership, public_id: str) -> Invitation:
+    try:
+        return invitations_for(viewer).get(public_id=public_id)
+    except Invitation.DoesNotExist:
+        raise Http404("No such invitation.") from None
+
+
+def invitation_by_token(token: str) -> Invitation:
+    """The invitation a link points at, whatever its state (the view explains expiry)."""
+    try:
+        return Invitation.objects.select_related("workspace", "team").get(token_hash=hash_secret(token))
+    except Invitation.DoesNotExist:
+        raise Http404("This invitation link is not valid.") from None
+
+
+def tokens_for(viewer: Membership) -> QuerySet[ApiToken]:
+    """A user sees and revokes their own tokens in the current workspace."""
+    return ApiToken.objects.filter(workspace_id=viewer.workspace_id, membership=viewer)
+
+
+def access_token(viewer: Membership, public_id: str) -> ApiToken:
+    try:
+        return tokens_for(viewer).get(public_id=public_id)
+    except ApiToken.DoesNotExist:
+        raise Http404("No such token.") from None
+
+
+def membership_for_token(secret: str) -> tuple[ApiToken, Membership] | None:
+    """The active token and membership a bearer secret stands for, if any."""
+    token = (
+        ApiToken.objects.select_related("membership__user", "membership__workspace")
+        .filter(
+            token_hash=hash_secret(secret),
+            revoked_at__isnull=True,
+            membership__is_active=True,
+            membership__user__is_active=True,
+        )
+        .first()
+    )
+    if token is None:
+        return None
+    return token, token.membership
+
+
+def workspace_by_slug(slug: str) -> Workspace | None:
+    return Workspace.objects.filter(slug=slug).first()
