@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from warmline.core import queries, services
 from warmline.core.choices import Channel, Role
@@ -170,7 +170,7 @@ def list_teams(request: HttpRequest):
 def create_team(request: HttpRequest, payload: TeamIn):
     manager = queries.access_member(request.membership, payload.manager_id) if payload.manager_id else None
     team = services.create_team(request.membership, payload.name, manager, via=Channel.API)
-    return 201, TeamOut.build(queries.access_team(request.membership, team.public_id))
+    return Status(201, TeamOut.build(queries.access_team(request.membership, team.public_id)))
 
 
 @router.get("/teams/{team_id}", response=TeamDetailOut)
@@ -191,7 +191,7 @@ def create_invitation(request: HttpRequest, payload: InvitationIn):
     sent = services.invite_user(
         request.membership, payload.email, payload.role, team, base_url=request.build_absolute_uri("/"), via=Channel.API
     )
-    return 201, InvitationCreatedOut(**InvitationOut.build(sent.invitation).model_dump(), link=sent.link)
+    return Status(201, InvitationCreatedOut(**InvitationOut.build(sent.invitation).model_dump(), link=sent.link))
 
 
 @router.delete("/invitations/{invitation_id}", response=InvitationOut, summary="Withdraw an invitation (admins)")
@@ -208,7 +208,7 @@ def list_tokens(request: HttpRequest):
 @router.post("/tokens", response={201: TokenCreatedOut}, summary="Create a personal API token")
 def create_token(request: HttpRequest, payload: TokenIn):
     created = services.create_api_token(request.membership, payload.name, via=Channel.API)
-    return 201, TokenCreatedOut(**TokenOut.build(created.token).model_dump(), token=created.secret)
+    return Status(201, TokenCreatedOut(**TokenOut.build(created.token).model_dump(), token=created.secret))
 
 
 @router.delete("/tokens/{token_id}", response=TokenOut, summary="Revoke one of your tokens")

@@ -1,0 +1,74 @@
+"""Every 4xx answer of the API has one format: {"error": {status, code, message, fields?}}."""
+
+from django.test import Client
+
+from warmline.core import services
+
+
+def _assert_error(response, status, code):
+    assert response.status_code == status, response.content
+    assert response["Content-Type"].startswith("application/json")
+    error = response.json()["error"]
+    assert error["status"] == status and error["code"] == code and error["message"]
+    return error
+
+
+def test_it_formats_an_unknown_route(world):
+    _assert_error(world.client_for(world.alice).get("/api/v1/no-such-thing"), 404, "not_found")
+
+
+def test_it_formats_a_wrong_method(world):
+    response = world.client_for(world.alice).put("/api/v1/me")
+    _assert_error(response, 405, "method_not_allowed")
+
+
+def test_it_names_the_invalid_field(world):
+    response = world.client_for(world.alice).post("/api/v1/teams", {"name": ""}, content_type="application/json")
+    error = _assert_error(response, 422, "invalid")
+    assert error["fields"][0]["field"] == "name"
+
+
+def test_it_names_the_field_a_service_rejects(world):
+    response = world.client_for(world.alice).post("/api/v1/teams", {"name": "east"}, content_type="application/json")
+    error = _assert_error(response, 422, "invalid")
+    assert error["fields"] == [{"field": "name", "message": "There is already a team called 'east'."}]
+
+
+def test_it_formats_a_body_that_is_not_json(world):
+    response = world.client_for(world.alice).post("/api/v1/teams", "{not json", content_type="application/json")
+    _assert_error(response, 400, "bad_request")
+
+
+def test_it_formats_a_forbidden_action(world):
+    response = world.client_for(world.carol).post("/api/v1/teams", {"name": "Mine"}, content_type="application/json")
+    _assert_error(response, 403, "forbidden")
+
+
+def test_it_formats_a_missing_object(world):
+    _assert_error(world.client_for(world.alice).get("/api/v1/teams/nope"), 404, "not_found")
+
+
+def test_it_formats_a_browser_write_without_csrf(world):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.alice.user, backend="warmline.core.backends.EmailBackend")
+    response = client.post("/api/v1/tokens", {"name": "x"}, content_type="application/json")
+    _assert_error(response, 403, "forbidden")
+
+
+def test_it_lets_a_token_write_without_csrf(world):
+    secret = services.create_api_token(world.alice, "script").secret
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        "/api/v1/teams", {"name": "North"}, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {secret}"
+    )
+    assert response.status_code == 201 and response.json()["name"] == "North"
+
+
+def test_it_changes_nothing_when_a_request_fails(world):
+    from warmline.core.models import Team
+
+    before = Team.objects.count()
+    world.client_for(world.alice).post(
+        "/api/v1/teams", {"name": "South", "manager_id": "not-a-member"}, content_type="application/json"
+    )
+    assert Team.objects.count() == before
