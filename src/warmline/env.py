@@ -78,12 +78,19 @@ def string_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def _split(name: str, url: str):
+    try:
+        return urlsplit(url)
+    except ValueError as exc:
+        raise SettingError(f"{name}: cannot parse {url!r}: {exc}.") from None
+
+
 def database(name: str, default: str) -> dict:
     """Parses DATABASE_URL into Django's DATABASES entry, tuned per engine."""
     import dj_database_url
 
     url = string(name, default)
-    scheme = urlsplit(url).scheme
+    scheme = _split(name, url).scheme
     if scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:
         raise SettingError(
             f"{name}: unsupported database {scheme or url!r}; use sqlite:///path or postgres://user@host/db."
@@ -93,8 +100,9 @@ def database(name: str, default: str) -> dict:
     except ValueError as exc:
         raise SettingError(f"{name}: cannot parse {url!r}: {exc}") from exc
     if config["ENGINE"] == "django.db.backends.sqlite3":
-        if config["NAME"] not in ("", ":memory:"):
-            Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        name_ = str(config["NAME"])
+        if name_ not in ("", ":memory:") and not Path(name_).parent.is_dir():
+            raise SettingError(f"{name}: the folder of the SQLite file {name_!r} does not exist.")
         # WAL lets readers proceed during a write; IMMEDIATE takes the write
         # lock at BEGIN so concurrent writers wait (busy timeout) instead of
         # failing with "database is locked" half-way through a transaction.
@@ -113,7 +121,7 @@ def database(name: str, default: str) -> dict:
 def email(name: str, default: str) -> dict:
     """Parses EMAIL_URL: smtp://user:pass@host:port, smtp+tls://, smtp+ssl://, console:, or locmem:."""
     url = string(name, default)
-    parts = urlsplit(url)
+    parts = _split(name, url)
     backends = {
         "console": "django.core.mail.backends.console.EmailBackend",
         "locmem": "django.core.mail.backends.locmem.EmailBackend",

@@ -62,6 +62,8 @@ TEMPLATES = [
     },
 ]
 
+if env.raw("DATABASE_URL") is None:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {"default": env.database("DATABASE_URL", f"sqlite:///{DATA_DIR / 'warmline.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -88,7 +88,11 @@ def test_it_uses_psycopg_for_postgres(monkeypatch):
     assert psycopg.__version__.startswith("3.")
 
 
-@given(st.text(max_size=20))
+# What an environment variable can hold: any UTF-8 text without NUL.
+ENV_TEXT = st.characters(codec="utf-8", exclude_characters="\x00")
+
+
+@given(st.text(ENV_TEXT, max_size=20))
 def test_it_parses_any_boolean_or_names_the_variable(value):
     os.environ["WARMLINE_PROBE"] = value
     try:
@@ -102,7 +106,7 @@ def test_it_parses_any_boolean_or_names_the_variable(value):
         del os.environ["WARMLINE_PROBE"]
 
 
-@given(st.text(max_size=40))
+@given(st.one_of(st.text(ENV_TEXT, max_size=40), st.from_regex(r"\A(smtp|smtp\+tls|smtp\+ssl|console|x)://[^\x00]{0,30}\Z")))
 def test_it_parses_any_email_url_or_names_the_variable(value):
     os.environ["WARMLINE_PROBE"] = value
     try:
@@ -112,7 +116,7 @@ def test_it_parses_any_email_url_or_names_the_variable(value):
             assert str(exc).startswith("WARMLINE_PROBE")
         else:
             assert config["EMAIL_BACKEND"].startswith("django.core.mail.backends.")
-    except ValueError as exc:  # pragma: no cover - a crash the property must reveal
+    except ValueError as exc:
         pytest.fail(f"EMAIL_URL={value!r} crashed with {exc!r} instead of a named error")
     finally:
         del os.environ["WARMLINE_PROBE"]
@@ -137,3 +141,19 @@ def test_it_refuses_to_load_the_wsgi_app_with_the_default_secret(tmp_path):
         [sys.executable, "-c", "import warmline.wsgi"], env=environ, capture_output=True, text=True, timeout=60
     )
     assert result.returncode != 0 and "SECRET_KEY: refusing to serve" in result.stderr
+
+
+@given(st.one_of(st.text(ENV_TEXT, max_size=40), st.from_regex(r"\A(sqlite|postgres|postgresql|x)://[^\x00]{0,30}\Z")))
+def test_it_parses_any_database_url_or_names_the_variable(value):
+    os.environ["WARMLINE_PROBE"] = value
+    try:
+        try:
+            config = env.database("WARMLINE_PROBE", "sqlite://")
+        except env.SettingError as exc:
+            assert str(exc).startswith("WARMLINE_PROBE")
+        else:
+            assert config["ENGINE"] in ("django.db.backends.sqlite3", "django.db.backends.postgresql")
+    except (ValueError, OSError) as exc:
+        pytest.fail(f"DATABASE_URL={value!r} crashed with {exc!r} instead of a named error")
+    finally:
+        del os.environ["WARMLINE_PROBE"]

@@ -1,0 +1,47 @@
+"""Signing in by email, and throttling of repeated failures."""
+
+from django.test import Client
+
+from tests.personas import PASSWORD
+
+
+def test_it_signs_in_by_email_in_any_case(world):
+    client = Client()
+    response = client.post("/login/", {"username": "ALICE@acme.test", "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert client.get("/").status_code == 200
+
+
+def test_it_says_what_was_wrong(world):
+    response = Client().post("/login/", {"username": "alice@acme.test", "password": "wrong"})
+    assert response.status_code == 200
+    assert "That email and password do not match an account" in response.content.decode()
+
+
+def test_it_locks_out_after_repeated_failures(world, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    client = Client()
+    for _ in range(3):
+        client.post("/login/", {"username": "carol@acme.test", "password": "guess"})
+    response = client.post("/login/", {"username": "carol@acme.test", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "Too many failed sign-ins" in response.content.decode()
+    # Other accounts from the same address are unaffected.
+    assert client.post("/login/", {"username": "bob@acme.test", "password": PASSWORD}).status_code == 302
+
+
+def test_it_signs_out_with_a_post(world):
+    client = world.client_for(world.alice)
+    assert client.post("/logout/").status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_it_changes_the_password(world):
+    client = world.client_for(world.carol)
+    response = client.post(
+        "/account/password/",
+        {"old_password": PASSWORD, "new_password1": "a brand new passphrase", "new_password2": "a brand new passphrase"},
+    )
+    assert response.status_code == 302
+    world.carol.user.refresh_from_db()
+    assert world.carol.user.check_password("a brand new passphrase")

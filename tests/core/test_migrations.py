@@ -1,0 +1,38 @@
+"""Migrations are complete and run both ways on the database under test
+(the suite runs on SQLite and on PostgreSQL)."""
+
+import io
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from warmline.core.models import WorkspaceScoped
+
+TENANCY_TABLES = {"core_user", "core_workspace"}
+
+
+def test_it_has_a_migration_for_every_model_change(db):
+    out = io.StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_migrates_to_zero_and_back():
+    executor = MigrationExecutor(connection)
+    leaves = executor.loader.graph.leaf_nodes("core")
+    executor.migrate([("core", None)])
+    executor = MigrationExecutor(connection)
+    executor.migrate(leaves)
+    executor = MigrationExecutor(connection)
+    assert not executor.migration_plan(executor.loader.graph.leaf_nodes())
+
+
+def test_it_gives_every_domain_row_a_workspace():
+    for model in apps.get_app_config("core").get_models():
+        if model._meta.db_table in TENANCY_TABLES:
+            continue
+        assert issubclass(model, WorkspaceScoped), f"{model.__name__} must derive from WorkspaceScoped"

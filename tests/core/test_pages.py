@@ -1,0 +1,55 @@
+"""The shell's pages render for each role, with pinned query counts."""
+
+import pytest
+
+from warmline.core.models import Membership, TeamMember, User
+
+
+@pytest.mark.parametrize("who", ["alice", "bob", "carol"])
+@pytest.mark.parametrize(
+    "path", ["/", "/settings/members/", "/settings/teams/", "/settings/tokens/", "/account/", "/account/password/"]
+)
+def test_it_renders_the_shell_pages_for_every_role(world, who, path):
+    response = world.client_for(getattr(world, who)).get(path)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'aria-label="Main"' in html and "Acme" in html
+    # Areas not built yet are hidden, not shown as empty pages.
+    for unbuilt in ("Network", "Paths", "Referrals", "Follow-ups", "Insights"):
+        assert f">{unbuilt}</a>" not in html
+
+
+def test_it_labels_every_form_field(world):
+    html = world.client_for(world.alice).get("/settings/invitations/").content.decode()
+    for field in ("id_email", "id_role", "id_team"):
+        assert f'for="{field}"' in html
+
+
+def _grow(world, n):
+    start = User.objects.count()
+    for i in range(start, start + n):
+        user = User.objects.create_user(f"rep{i}@acme.test", "x", full_name=f"Rep {i}")
+        m = Membership.objects.create(workspace=world.acme, user=user, role="rep")
+        TeamMember.objects.create(workspace=world.acme, team=world.east, membership=m)
+
+
+def test_it_lists_members_in_constant_queries(world, django_assert_num_queries):
+    client = world.client_for(world.alice)
+    _grow(world, 2)
+    with django_assert_num_queries(6):
+        client.get("/settings/members/")
+    _grow(world, 20)
+    with django_assert_num_queries(6):
+        assert client.get("/settings/members/").content.decode().count("/settings/members/") >= 23
+
+
+def test_it_lists_members_and_teams_in_the_api_in_constant_queries(world, django_assert_num_queries):
+    client = world.client_for(world.alice)
+    _grow(world, 3)
+    with django_assert_num_queries(5):
+        assert len(client.get("/api/v1/members").json()) == 6
+    _grow(world, 10)
+    with django_assert_num_queries(5):
+        assert len(client.get("/api/v1/members").json()) == 16
+    with django_assert_num_queries(4):
+        client.get("/api/v1/teams")
