@@ -10,9 +10,11 @@ from pathlib import Path
 def _demo_secret_key() -> None:
     """The demo serves with DEBUG off, like production, so it needs a real
     secret: make one once and keep it beside the demo database."""
+    from warmline import env
+
     if "SECRET_KEY" in os.environ or "SECRET_KEY_FILE" in os.environ:
         return
-    data_dir = Path(os.environ.get("WARMLINE_DATA_DIR") or Path.cwd() / "var")
+    data_dir = Path(env.string("WARMLINE_DATA_DIR", str(Path.cwd() / "var")))
     key_file = data_dir / "secret_key"
     if not key_file.exists():
         data_dir.mkdir(parents=True, exist_ok=True)

@@ -92,11 +92,11 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
-if env.boolean("WARMLINE_BEHIND_PROXY", False):
-    # Trust the proxy's X-Forwarded-For and X-Forwarded-Proto only when told to.
-    AXES_IPWARE_PROXY_COUNT = 1
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "warmline.core.security.client_ip"
+# Behind a reverse proxy, trust its X-Forwarded-For and X-Forwarded-Proto
+# (and only then: a client could forge them otherwise).
+BEHIND_PROXY = env.boolean("WARMLINE_BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 _email = env.email("EMAIL_URL", "console:")

@@ -45,3 +45,24 @@ def test_it_changes_the_password(world):
     assert response.status_code == 302
     world.carol.user.refresh_from_db()
     assert world.carol.user.check_password("a brand new passphrase")
+
+
+def test_it_says_how_long_the_lockout_lasts(world, settings):
+    settings.AXES_FAILURE_LIMIT = 1
+    settings.AXES_COOLOFF_TIME = 0.25
+    client = Client()
+    client.post("/login/", {"username": "carol@acme.test", "password": "guess"})
+    html = client.post("/login/", {"username": "carol@acme.test", "password": "guess"}).content.decode()
+    assert "paused for 15 minutes" in html
+
+
+def test_it_throttles_the_real_client_behind_our_proxy(world, settings):
+    from django.test import RequestFactory
+
+    from warmline.core.security import client_ip
+
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
+    assert client_ip(request) == "10.0.0.2"
+    settings.BEHIND_PROXY = True
+    # The rightmost entry is what our proxy saw; the client may have forged the rest.
+    assert client_ip(request) == "203.0.113.9"

@@ -5,8 +5,15 @@ Either way the request ends up with request.membership: who is calling, in which
 
 from __future__ import annotations
 
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest
+from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
+from ninja.utils import check_csrf
+
+from warmline.api.errors import error_response
 
 from warmline.core import queries, services
 
@@ -33,7 +40,12 @@ class BrowserSession(SessionAuth):
         # gets "authentication required" rather than a CSRF failure.
         if not request.user.is_authenticated:
             return None
-        return super()._get_key(request)
+        if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request) is not None:
+            raise HttpError(
+                403,
+                "CSRF check failed: a browser session must send the X-CSRFToken header; scripts should use a bearer token.",
+            )
+        return request.COOKIES.get(self.param_name)
 
     def authenticate(self, request: HttpRequest, key):
         if key is None or not request.user.is_authenticated:
@@ -45,3 +57,22 @@ class BrowserSession(SessionAuth):
 
 
 api_auth = [BearerToken(), BrowserSession()]
+
+
+def signed_in_or_token(view):
+    """Guards the OpenAPI document and the interactive docs: a signed-in
+    browser or a valid bearer token may read them. A browser is sent to sign
+    in; a script gets the API's 401."""
+
+    @wraps(view)
+    def guarded(request: HttpRequest, *args, **kwargs):
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        header = request.headers.get("Authorization", "")
+        if header.lower().startswith("bearer ") and BearerToken().authenticate(request, header[7:].strip()):
+            return view(request, *args, **kwargs)
+        if "text/html" in request.headers.get("Accept", ""):
+            return redirect_to_login(request.get_full_path())
+        return error_response(401, "Authentication required: send a bearer token or sign in.")
+
+    return guarded

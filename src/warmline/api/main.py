@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from warmline.api.auth import api_auth
+from warmline.api.auth import api_auth, signed_in_or_token
 from warmline.api.errors import error_response, fields_from_django, fields_from_validation
 
 api = NinjaAPI(
@@ -23,7 +22,7 @@ api = NinjaAPI(
     auth=api_auth,
     urls_namespace="api",
     docs_url="/docs",
-    docs_decorator=login_required,
+    docs_decorator=signed_in_or_token,
 )
 
 

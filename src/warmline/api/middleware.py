@@ -31,6 +31,4 @@ def _message_for(status: int, request) -> str | None:
         return f"No API route {request.method} {request.path}."
     if status == 405:
         return f"{request.method} is not allowed on {request.path}."
-    if status == 403:
-        return "Forbidden: CSRF check failed. Browser sessions must send the X-CSRFToken header; scripts should use a bearer token."
     return None

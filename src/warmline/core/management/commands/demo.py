@@ -1,11 +1,10 @@
-import os
-
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from warmline import env
 from warmline.core.demo import DEMO_ADMIN_EMAIL
+from warmline.core.models import User
 from warmline.core.management.commands.serve import run_gunicorn
 from warmline.demo import load_demo
 
@@ -14,7 +13,7 @@ class Command(BaseCommand):
     help = "Migrate, load the demo workspace (once) and serve it on 127.0.0.1."
 
     def add_arguments(self, parser):
-        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--host", default=env.string("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=None, help="Default: $PORT or 8000.")
         parser.add_argument("--no-serve", action="store_true", help="Prepare the data and stop.")
 
@@ -31,10 +30,18 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         if no_serve:
             return
+        admin = User.objects.filter(email=DEMO_ADMIN_EMAIL).first()
+        if admin is not None and admin.check_password(password):
+            login = f"Sign in as {DEMO_ADMIN_EMAIL} with password {password}"
+        else:
+            login = (
+                f"Sign in as {DEMO_ADMIN_EMAIL}: its password is no longer {password!r} "
+                "(changed since the demo was loaded; `warmline changepassword admin@example.com` resets it)"
+            )
         banner = (
             "\n"
             f"  Warmline demo: http://{host}:{port}/\n"
-            f"  Sign in as {DEMO_ADMIN_EMAIL} with password {password}\n"
+            f"  {login}\n"
             "  (every demo user, e.g. dana.lee@example.com, has the same password)\n"
             "  Press Ctrl+C to stop.\n"
         )

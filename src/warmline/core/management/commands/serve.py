@@ -1,5 +1,3 @@
-import os
-
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
@@ -21,7 +19,7 @@ def run_gunicorn(host: str, port: int, workers: int, threads: int, on_ready=None
             self.cfg.set("timeout", 60)
             self.cfg.set("graceful_timeout", 20)
             # Only the proxy in front of us may set X-Forwarded-* headers.
-            self.cfg.set("forwarded_allow_ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1"))
+            self.cfg.set("forwarded_allow_ips", env.string("FORWARDED_ALLOW_IPS", "127.0.0.1,::1"))
             if on_ready is not None:
                 self.cfg.set("when_ready", lambda server: on_ready())
 
@@ -37,7 +35,7 @@ class Command(BaseCommand):
     help = "Serve Warmline with gunicorn (static files by whitenoise). Put a reverse proxy in front for TLS."
 
     def add_arguments(self, parser):
-        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--host", default=env.string("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=None, help="Default: $PORT or 8000.")
         parser.add_argument("--workers", type=int, default=None, help="Default: $WEB_CONCURRENCY or 2.")
         parser.add_argument("--threads", type=int, default=4)
