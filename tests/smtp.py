@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import logging
 import re
 import threading
 import time
@@ -29,6 +30,8 @@ import pytest
 from aiosmtpd.controller import Controller
 
 HOST = "127.0.0.1"
+# aiosmtpd logs every SMTP command at INFO; failures would drown in it.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 _URL = re.compile(r"https?://[^\s<>\"']+")
 
 

@@ -38,7 +38,7 @@ CHROMIUM_ARGS = [
 ]
 MISSING_CHROMIUM = "Debian's chromium is not installed: browser tests skipped; install the chromium package"
 MISSING_CHROMIUM_ON_CI = (
-    "Debian's chromium is not installed at /usr/bin/chromium, and CI=true requires the browser tests "
+    f"Debian's chromium is not installed at {CHROMIUM}, and CI=true requires the browser tests "
     "to run; install the chromium package"
 )
 

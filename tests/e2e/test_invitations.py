@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import field, login, sign_out
+from tests.e2e.conftest import field, login, screenshot, sign_out
 
 NEW_PASSWORD = "violet harbour lantern 42"
 
@@ -26,6 +26,7 @@ def test_it_invites_a_colleague_who_joins_through_the_emailed_link(
     row = page.get_by_role("row").filter(has_text="dave@acme.test")
     expect(row).to_contain_text("Manager")
     expect(row).to_contain_text("pending")
+    screenshot(page, "invitations")
 
     mail = smtp_server.wait_for(lambda m: m.is_to("dave@acme.test"))
     assert mail.recipients == ("dave@acme.test",)
@@ -40,6 +41,7 @@ def test_it_invites_a_colleague_who_joins_through_the_emailed_link(
 
     expect(page.get_by_role("heading", name="Join Acme")).to_be_visible()
     expect(page.get_by_text("You were invited as manager with dave@acme.test.")).to_be_visible()
+    screenshot(page, "accept-invitation")
     field(page, "Your name").fill("Dave Newcomer")
     field(page, "Choose a password").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Create my account").click()
