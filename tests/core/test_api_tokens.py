@@ -36,10 +36,11 @@ def test_it_hides_other_peoples_tokens_even_in_the_same_workspace(world):
 
 def test_it_creates_and_revokes_tokens_in_the_ui(world):
     client = world.client_for(world.carol)
-    page = client.post("/settings/tokens/", {"name": "Zapier"})
-    assert page.status_code == 200
-    secret = page.context["created"].secret
-    assert secret in page.content.decode()
+    response = client.post("/settings/tokens/", {"name": "Zapier"})
+    assert response.status_code == 302 and response["Location"] == "/settings/tokens/"
+    page = client.get("/settings/tokens/")
+    secret = page.context["created"]["secret"]
+    assert secret.startswith("wl_") and secret in page.content.decode()
     # Shown once: the next visit lists the token without its secret.
     assert secret not in client.get("/settings/tokens/").content.decode()
     token = ApiToken.objects.get(name="Zapier")

@@ -179,18 +179,24 @@ def invitation_revoke(request: HttpRequest, invitation_id: str) -> HttpResponse:
     return redirect("invitations")
 
 
+NEW_TOKEN_KEY = "warmline_new_token"
+
+
 @require_http_methods(["GET", "POST"])
 def tokens(request: HttpRequest) -> HttpResponse:
     m = request.membership
     form = forms.TokenForm(request.POST or None)
-    created = None
     if request.method == "POST" and form.is_valid():
         try:
             created = services.create_api_token(m, form.cleaned_data["name"])
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            form = forms.TokenForm()
+            # Post/redirect/get, so reloading cannot make a second token; the
+            # secret rides in the session for exactly one page view.
+            request.session[NEW_TOKEN_KEY] = {"name": created.token.name, "secret": created.secret}
+            return redirect("tokens")
+    created = request.session.pop(NEW_TOKEN_KEY, None) if request.method == "GET" else None
     context = {"form": form, "tokens": queries.tokens_for(m), "created": created}
     return render(request, "core/tokens.html", context)
 
