@@ -53,3 +53,13 @@ def test_it_lists_members_and_teams_in_the_api_in_constant_queries(world, django
         assert len(client.get("/api/v1/members").json()) == 16
     with django_assert_num_queries(4):
         client.get("/api/v1/teams")
+
+
+def test_it_renders_home_in_constant_queries(world, django_assert_num_queries):
+    client = world.client_for(world.bob)
+    _grow(world, 2)
+    with django_assert_num_queries(8):
+        client.get("/")
+    _grow(world, 15)
+    with django_assert_num_queries(8):
+        client.get("/")

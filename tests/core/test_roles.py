@@ -100,3 +100,24 @@ def test_it_switches_between_workspaces_of_the_same_user(world):
     # A workspace one is not a member of cannot be switched to.
     outsider = world.client_for(world.bob)
     assert outsider.post("/workspace/switch/", {"workspace": world.bravo.public_id}).status_code == 404
+
+
+def test_it_creates_a_team_with_its_manager_and_members_at_once(world):
+    response = world.client_for(world.alice).post(
+        "/settings/teams/new/", {"name": "Partners", "manager": world.bob.public_id, "members": [world.carol.public_id]}
+    )
+    assert response.status_code == 302
+    from warmline.core.models import Team
+
+    team = Team.objects.get(workspace=world.acme, name="Partners")
+    assert team.manager == world.bob and list(team.members.all()) == [world.carol]
+
+
+def test_it_keeps_team_names_unique_per_workspace_whatever_the_case(world):
+    from django.db import IntegrityError, transaction
+
+    from warmline.core.models import Team
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Team.objects.create(workspace=world.acme, name="EAST")
+    Team.objects.create(workspace=world.bravo, name="East")  # another workspace may reuse it

@@ -138,7 +138,7 @@ class Team(WorkspaceScoped):
     members = models.ManyToManyField(Membership, through="TeamMember", related_name="teams")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["workspace", "name"], name="team_unique_name")]
+        constraints = [models.UniqueConstraint("workspace", Lower("name"), name="team_unique_name_ci")]
         ordering = ["name"]
 
     def __str__(self) -> str:

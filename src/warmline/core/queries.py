@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from warmline.core.choices import Role
 from warmline.core.models import ApiToken, Invitation, Membership, Team, User, Workspace, hash_secret
@@ -79,6 +80,16 @@ def access_team(viewer: Membership, public_id: str) -> Team:
         raise Http404("No such team.") from None
 
 
+def teams_of(viewer: Membership) -> QuerySet[Team]:
+    """The teams the viewer manages or belongs to."""
+    return (
+        Team.objects.filter(workspace_id=viewer.workspace_id)
+        .filter(Q(manager=viewer) | Q(team_members__membership=viewer))
+        .distinct()
+        .order_by("name")
+    )
+
+
 def team_members(team: Team) -> QuerySet[Membership]:
     return team.members.select_related("user").order_by("user__full_name", "user__email")
 
@@ -89,6 +100,12 @@ def invitations_for(viewer: Membership) -> QuerySet[Invitation]:
     if viewer.role != Role.ADMIN:
         return qs.none()
     return qs
+
+
+def pending_invitations(viewer: Membership) -> QuerySet[Invitation]:
+    return invitations_for(viewer).filter(
+        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    )
 
 
 def access_invitation(viewer: Membership, public_id: str) -> Invitation:

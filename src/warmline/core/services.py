@@ -83,54 +83,54 @@ def create_admin(email: str, workspace_name: str, password: str, full_name: str 
     return AdminCreated(user, membership, workspace_created, user_created)
 
 
-@transaction.atomic
-def create_team(actor: Membership, name: str, manager: Membership | None = None, via: str = Channel.UI) -> Team:
+def _check_team(actor: Membership, name: str, manager: Membership | None, members, team: Team | None = None) -> str:
     _require_admin(actor)
     name = name.strip()
     if not name:
         raise ValidationError({"name": "A team needs a name."})
+    same_name = Team.objects.filter(workspace_id=actor.workspace_id, name__iexact=name)
+    if team is not None:
+        same_name = same_name.exclude(pk=team.pk)
+    if same_name.exists():
+        raise ValidationError({"name": f"There is already a team called {name!r}."})
     if manager is not None and manager.workspace_id != actor.workspace_id:
         raise ValidationError({"manager": "The manager must belong to this workspace."})
-    if Team.objects.filter(workspace_id=actor.workspace_id, name__iexact=name).exists():
-        raise ValidationError({"name": f"There is already a team called {name!r}."})
-    return Team.objects.create(
-        workspace_id=actor.workspace_id, name=name, manager=manager, created_by=actor.user, created_via=via
-    )
+    if any(m.workspace_id != actor.workspace_id for m in members):
+        raise ValidationError({"members": "Every member must belong to this workspace."})
+    return name
 
 
-@transaction.atomic
-def update_team(actor: Membership, team: Team, name: str, manager: Membership | None, members: list[Membership]) -> Team:
-    _require_admin(actor)
-    name = name.strip()
-    if not name:
-        raise ValidationError({"name": "A team needs a name."})
-    if Team.objects.filter(workspace_id=team.workspace_id, name__iexact=name).exclude(pk=team.pk).exists():
-        raise ValidationError({"name": f"There is already a team called {name!r}."})
-    for m in [manager, *members]:
-        if m is not None and m.workspace_id != team.workspace_id:
-            raise ValidationError({"members": "Every member must belong to this workspace."})
-    team.name, team.manager = name, manager
-    team.save(update_fields=["name", "manager"])
+def _set_team_members(actor: Membership, team: Team, members, via: str) -> None:
     wanted = {m.pk for m in members}
     TeamMember.objects.filter(team=team).exclude(membership_id__in=wanted).delete()
     existing = set(TeamMember.objects.filter(team=team).values_list("membership_id", flat=True))
     TeamMember.objects.bulk_create(
-        TeamMember(workspace_id=team.workspace_id, team=team, membership_id=pk, created_by=actor.user)
+        TeamMember(workspace_id=team.workspace_id, team=team, membership_id=pk, created_by=actor.user, created_via=via)
         for pk in wanted - existing
     )
+
+
+@transaction.atomic
+def create_team(
+    actor: Membership, name: str, manager: Membership | None = None, members=(), via: str = Channel.UI
+) -> Team:
+    name = _check_team(actor, name, manager, members)
+    team = Team.objects.create(
+        workspace_id=actor.workspace_id, name=name, manager=manager, created_by=actor.user, created_via=via
+    )
+    _set_team_members(actor, team, members, via)
     return team
 
 
 @transaction.atomic
-def add_team_member(actor: Membership, team: Team, member: Membership, via: str = Channel.UI) -> None:
-    _require_admin(actor)
-    if member.workspace_id != team.workspace_id:
-        raise ValidationError({"member": "The member must belong to this workspace."})
-    TeamMember.objects.get_or_create(
-        team=team,
-        membership=member,
-        defaults={"workspace_id": team.workspace_id, "created_by": actor.user, "created_via": via},
-    )
+def update_team(
+    actor: Membership, team: Team, name: str, manager: Membership | None, members, via: str = Channel.UI
+) -> Team:
+    team.name = _check_team(actor, name, manager, members, team)
+    team.manager = manager
+    team.save(update_fields=["name", "manager"])
+    _set_team_members(actor, team, members, via)
+    return team
 
 
 @transaction.atomic

@@ -36,12 +36,11 @@ def _require_admin(request: HttpRequest) -> None:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     m = request.membership
-    teams = list(queries.teams_for(m))
     context = {
         "member_count": queries.members_for(m).filter(is_active=True).count(),
-        "teams": teams,
-        "my_teams": [t for t in teams if t.manager_id == m.pk] + list(m.teams.exclude(manager=m)),
-        "pending_invitations": [i for i in queries.invitations_for(m) if i.status == "pending"],
+        "team_count": queries.teams_for(m).count(),
+        "my_teams": queries.teams_of(m),
+        "pending_invitation_count": queries.pending_invitations(m).count(),
         "token_count": queries.tokens_for(m).filter(revoked_at__isnull=True).count(),
     }
     return render(request, "core/home.html", context)
@@ -104,9 +103,9 @@ def team_new(request: HttpRequest) -> HttpResponse:
     form = forms.TeamForm(request.POST or None, members=active)
     if request.method == "POST" and form.is_valid():
         try:
-            team = services.create_team(request.membership, form.cleaned_data["name"], form.cleaned_data["manager"])
-            services.update_team(
-                request.membership, team, team.name, team.manager, list(form.cleaned_data["members"])
+            team = services.create_team(
+                request.membership, form.cleaned_data["name"], form.cleaned_data["manager"],
+                list(form.cleaned_data["members"]),
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
