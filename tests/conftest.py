@@ -2,6 +2,9 @@ import pytest
 
 from tests.personas import build_world
 
+# A real SMTP server on loopback: the smtp_server fixture.
+pytest_plugins = ["tests.smtp"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):

@@ -8,7 +8,6 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.personas import PASSWORD
-from tests.smtp import smtp_server  # noqa: F401
 from warmline.core import services
 from warmline.core.models import Invitation, Membership, User
 

@@ -26,7 +26,6 @@ import pytest  # noqa: E402
 from playwright.sync_api import Browser, Locator, Page, Playwright, expect, sync_playwright  # noqa: E402
 
 from tests.personas import PASSWORD, World, build_world  # noqa: E402
-from tests.smtp import smtp_server  # noqa: E402, F401
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -14,7 +14,6 @@ from ninja.security import HttpBearer, SessionAuth
 from ninja.utils import check_csrf
 
 from warmline.api.errors import error_response
-
 from warmline.core import queries, services
 
 

@@ -4,8 +4,8 @@ from django.core.management.base import BaseCommand
 
 from warmline import env
 from warmline.core.demo import DEMO_ADMIN_EMAIL
-from warmline.core.models import User
 from warmline.core.management.commands.serve import run_gunicorn
+from warmline.core.models import User
 from warmline.demo import load_demo
 
 
