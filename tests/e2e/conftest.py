@@ -122,16 +122,6 @@ def browser(_chromium: Path, playwright: Playwright) -> Iterator[Browser]:
     browser.close()
 
 
-@pytest.fixture(autouse=True)
-def _static_files_from_finders(settings) -> None:
-    # The app stores static files with a manifest that only `collectstatic`
-    # writes; the live server serves them from the app's folders instead.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 def _open_page(browser: Browser, request: pytest.FixtureRequest, base_url: str, **context_args) -> Iterator[Page]:
     context = browser.new_context(base_url=base_url, **context_args)
     context.set_default_timeout(TIMEOUT_MS)
@@ -168,8 +158,9 @@ def e2e_world(transactional_db) -> World:
 
 
 def field(page: Page, label: str) -> Locator:
-    """The form control labelled exactly LABEL (Django appends ":" to labels)."""
-    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}:?\s*$"))
+    """The form control labelled exactly LABEL, so "New password" does not
+    also match "New password confirmation"."""
+    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*$"))
 
 
 def login(page: Page, live_server, email: str, password: str = PASSWORD) -> None:
