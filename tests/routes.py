@@ -18,6 +18,7 @@ PUBLIC_ROUTES = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    "open_invitation",
     "accept_invitation",
 }
 

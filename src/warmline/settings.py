@@ -29,6 +29,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every 4xx under /api/ (even a bad Host) gets the JSON format.
+    "warmline.api.middleware.ApiErrorFormatMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -37,7 +39,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "warmline.core.middleware.ActiveMembershipMiddleware",
-    "warmline.api.middleware.ApiErrorFormatMiddleware",
+    "warmline.core.htmx.HtmxRedirectMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -93,6 +95,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "warmline.core.security.client_ip"
+AXES_USERNAME_CALLABLE = "warmline.core.security.login_username"
 # Behind a reverse proxy, trust its X-Forwarded-For and X-Forwarded-Proto
 # (and only then: a client could forge them otherwise).
 BEHIND_PROXY = env.boolean("WARMLINE_BEHIND_PROXY", False)

@@ -36,13 +36,17 @@ def test_it_hides_other_peoples_tokens_even_in_the_same_workspace(world):
 
 def test_it_creates_and_revokes_tokens_in_the_ui(world):
     client = world.client_for(world.carol)
-    response = client.post("/settings/tokens/", {"name": "Zapier"})
-    assert response.status_code == 302 and response["Location"] == "/settings/tokens/"
-    page = client.get("/settings/tokens/")
-    secret = page.context["created"]["secret"]
+    page = client.post("/settings/tokens/", {"name": "Zapier"})
+    assert page.status_code == 200
+    assert "no-store" in page["Cache-Control"]
+    secret = page.context["created"].secret
     assert secret.startswith("wl_") and secret in page.content.decode()
-    # Shown once: the next visit lists the token without its secret.
+    # Shown once: the next visit lists the token without its secret, which
+    # was never stored anywhere, not even in the session.
     assert secret not in client.get("/settings/tokens/").content.decode()
+    from django.contrib.sessions.models import Session
+
+    assert not any(secret in str(s.get_decoded()) for s in Session.objects.all())
     token = ApiToken.objects.get(name="Zapier")
     response = client.post(f"/settings/tokens/{token.public_id}/revoke/", HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and "revoked" in response.content.decode()

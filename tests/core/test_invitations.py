@@ -28,7 +28,18 @@ def _invite(world, smtp_server, run_on_commit, email="dave@acme.test", **form):
     assert response.status_code == 302, response.content.decode()
     mail = smtp_server.wait_for(lambda m: m.is_to(email))
     link = next(u for u in mail.urls if "/invite/" in u)
-    return mail, "/" + link.split("/", 3)[3]
+    return mail, _path(link)
+
+
+def _path(link: str) -> str:
+    return link if link.startswith("/") else "/" + link.split("/", 3)[3]
+
+
+def _open(client, link: str):
+    """Opens an emailed link: the secret moves into the session, then the tokenless page."""
+    response = client.get(_path(link))
+    assert response.status_code == 302 and response["Location"] == "/invite/"
+    return client.get("/invite/")
 
 
 def test_it_emails_the_invitation_through_smtp(world, smtp_server, run_on_commit):
@@ -41,21 +52,24 @@ def test_it_emails_the_invitation_through_smtp(world, smtp_server, run_on_commit
 def test_it_creates_the_account_from_the_link(world, smtp_server, run_on_commit):
     _, path = _invite(world, smtp_server, run_on_commit, team=world.east.public_id)
     client = Client()
-    page = client.get(path)
+    page = _open(client, path)
     assert page.status_code == 200 and "Join Acme" in page.content.decode()
-    response = client.post(path, {"full_name": "Dave New", "password": "a long new passphrase"})
+    assert path not in page.content.decode()
+    response = client.post("/invite/", {"full_name": "Dave New", "password": "a long new passphrase"})
     assert response.status_code == 302 and response["Location"] == "/"
     membership = Membership.objects.get(user__email="dave@acme.test")
     assert membership.workspace == world.acme and membership.role == "rep"
     assert world.east.members.filter(pk=membership.pk).exists()
     assert client.get("/api/v1/me").json()["user"]["full_name"] == "Dave New"
     # The link works once.
-    assert "already been used" in Client().get(path).content.decode()
+    assert "already been used" in _open(Client(), path).content.decode()
 
 
 def test_it_keeps_a_weak_password_next_to_its_field(world, smtp_server, run_on_commit):
     _, path = _invite(world, smtp_server, run_on_commit)
-    response = Client().post(path, {"full_name": "Dave", "password": "123"})
+    client = Client()
+    _open(client, path)
+    response = client.post("/invite/", {"full_name": "Dave", "password": "123"})
     assert response.status_code == 200
     assert "too short" in response.content.decode()
     assert not User.objects.filter(email="dave@acme.test").exists()
@@ -65,38 +79,38 @@ def test_it_keeps_a_weak_password_next_to_its_field(world, smtp_server, run_on_c
 def test_it_refuses_an_expired_link(world):
     sent = services.invite_user(world.alice, "erin@acme.test", "manager")
     Invitation.objects.filter(pk=sent.invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
-    path = "/" + sent.link.split("/", 3)[3]
     client = Client()
-    assert "expired" in client.get(path).content.decode()
-    client.post(path, {"full_name": "Erin", "password": "a long new passphrase"})
+    assert "expired" in _open(client, sent.link).content.decode()
+    client.post("/invite/", {"full_name": "Erin", "password": "a long new passphrase"})
     assert not User.objects.filter(email="erin@acme.test").exists()
 
 
 def test_it_refuses_a_withdrawn_link(world):
     sent = services.invite_user(world.alice, "erin@acme.test", "rep")
     world.client_for(world.alice).post(f"/settings/invitations/{sent.invitation.public_id}/revoke/")
-    path = "/" + sent.link.split("/", 3)[3]
-    assert "withdrawn" in Client().get(path).content.decode()
+    assert "withdrawn" in _open(Client(), sent.link).content.decode()
 
 
 def test_it_answers_404_for_a_made_up_link(db):
     assert Client().get("/invite/made-up-token/").status_code == 404
+    assert Client().get("/invite/").status_code == 404
 
 
 def test_it_adds_an_existing_user_who_signs_in(world):
     sent = services.invite_user(world.charlie, "carol@acme.test", "manager")
-    path = "/" + sent.link.split("/", 3)[3]
-    anonymous = Client().get(path).content.decode()
+    anonymous = _open(Client(), sent.link).content.decode()
     assert "Sign in to accept" in anonymous
     client = world.client_for(world.carol)
-    assert client.post(path).status_code == 302
+    _open(client, sent.link)
+    assert client.post("/invite/").status_code == 302
     assert Membership.objects.get(user=world.carol.user, workspace=world.bravo).role == "manager"
 
 
 def test_it_refuses_a_link_meant_for_someone_else(world):
     sent = services.invite_user(world.alice, "dave@acme.test", "rep")
-    path = "/" + sent.link.split("/", 3)[3]
-    response = world.client_for(world.bob).post(path)
+    client = world.client_for(world.bob)
+    _open(client, sent.link)
+    response = client.post("/invite/")
     assert "This invitation is for dave@acme.test" in response.content.decode()
     assert not Membership.objects.filter(user=world.bob.user, role="rep").exists()
 
@@ -135,8 +149,12 @@ def test_it_invites_through_the_api(world, smtp_server, run_on_commit):
     response = run_on_commit(lambda: client.post(
         "/api/v1/invitations", {"email": "fay@acme.test", "role": "manager"}, content_type="application/json"
     ))
-    assert response.status_code == 201 and response.json()["status"] == "pending"
+    body = response.json()
+    assert response.status_code == 201 and body["status"] == "pending"
+    assert "link" not in body  # the link goes to the invitee only
     smtp_server.wait_for(lambda m: m.is_to("fay@acme.test"))
+    listed = client.get("/api/v1/invitations").json()
+    assert [(i["email"], i["email_status"]) for i in listed] == [("fay@acme.test", "sent")]
     bad = client.post("/api/v1/invitations", {"email": "not-an-email", "role": "boss"}, content_type="application/json")
     assert bad.status_code == 422
     assert {f["field"] for f in bad.json()["error"]["fields"]} == {"email", "role"}

@@ -26,6 +26,7 @@ class BearerToken(HttpBearer):
             return None
         api_token, membership = found
         services.touch_token(api_token)
+        request.auth_method = "token"
         request.membership = membership
         request.user = membership.user
         return membership
@@ -51,7 +52,8 @@ class BrowserSession(SessionAuth):
             return None
         membership = getattr(request, "membership", None)
         if not membership:
-            return None
+            raise HttpError(403, "You are not an active member of any workspace.")
+        request.auth_method = "session"
         return membership
 
 

@@ -24,6 +24,32 @@ CODES = {
 }
 
 
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["status", "code", "message"],
+            "properties": {
+                "status": {"type": "integer", "description": "The HTTP status, repeated"},
+                "code": {"type": "string", "enum": sorted(set(CODES.values()) | {"error"})},
+                "message": {"type": "string", "description": "What went wrong, for people"},
+                "fields": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["field", "message"],
+                        "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+                    },
+                },
+            },
+        }
+    },
+}
+
+
 def error_body(status: int, message: str, fields: list[dict] | None = None, code: str | None = None) -> dict:
     error = {"status": status, "code": code or CODES.get(status, "error"), "message": message}
     if fields:
@@ -46,8 +72,8 @@ def fields_from_validation(errors: list[dict]) -> list[dict]:
         loc = [str(part) for part in item.get("loc", ()) if part != "__root__"]
         # ninja locates errors as (source, parameter, *path); a body's fields
         # are named by their path, a query or path parameter by its own name.
-        if len(loc) > 2 and loc[0] == "body":
-            name = ".".join(loc[2:])
+        if loc and loc[0] == "body":
+            name = ".".join(loc[2:]) or "body"
         else:
             name = ".".join(loc[1:]) or (loc[0] if loc else "body")
         fields.append({"field": name, "message": item.get("msg", "Invalid value.")})

@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from warmline.api.auth import api_auth, signed_in_or_token
-from warmline.api.errors import error_response, fields_from_django, fields_from_validation
+from warmline.api.errors import ERROR_SCHEMA, error_response, fields_from_django, fields_from_validation
 
-api = NinjaAPI(
+
+class WarmlineAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """Documents the one error format on every operation, as `4XX`."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                operation.setdefault("responses", {})["4XX"] = {
+                    "description": "Any client error, in the one error format",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                }
+        return schema
+
+
+api = WarmlineAPI(
     title="Warmline API",
     version="1",
     description=(
@@ -34,6 +50,11 @@ def on_invalid(request, exc: NinjaValidationError):
 @api.exception_handler(ValidationError)
 def on_domain_invalid(request, exc: ValidationError):
     return error_response(422, "The request is not valid; see fields.", fields_from_django(exc))
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_large(request, exc):
+    return error_response(413, f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.")
 
 
 @api.exception_handler(AuthenticationError)

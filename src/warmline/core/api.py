@@ -4,14 +4,27 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.http import HttpRequest
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
+from pydantic import field_validator
 
 from warmline.core import queries, services
 from warmline.core.choices import Channel, Role
 from warmline.core.models import ApiToken, Invitation, Membership, Team
 
 router = Router(tags=["workspace"])
+
+
+def _field_ref(access, request: HttpRequest, field: str, public_id: str | None):
+    """Resolves an id given in a request body; an unknown one is a bad field (422), not a missing route (404)."""
+    if not public_id:
+        return None
+    try:
+        return access(request.membership, public_id)
+    except Http404:
+        raise ValidationError({field: f"No such object in this workspace: {public_id!r}."}) from None
 
 
 class WorkspaceOut(Schema):
@@ -89,7 +102,18 @@ class TeamIn(Schema):
 
 
 class InvitationIn(Schema):
-    email: str = Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    email: str = Field(max_length=254)
+
+    @field_validator("email")
+    @classmethod
+    def _valid_email(cls, value: str) -> str:
+        # The same rule as the service, checked here too so that every bad
+        # field of the body is reported at once.
+        try:
+            validate_email(value.strip())
+        except ValidationError:
+            raise ValueError(f"{value!r} is not a valid email address.") from None
+        return value
     role: Role = Role.REP
     team_id: str | None = None
 
@@ -98,19 +122,19 @@ class InvitationOut(Schema):
     id: str
     email: str
     role: Role
-    status: str
+    team_id: str | None
+    status: str = Field(description="pending, accepted, revoked or expired")
+    email_status: str = Field(description="sending, sent or failed (see email_error)")
+    email_error: str
     expires_at: datetime
     created_at: datetime
 
     @staticmethod
     def build(i: Invitation) -> InvitationOut:
         return InvitationOut(
-            id=i.public_id, email=i.email, role=i.role, status=i.status, expires_at=i.expires_at, created_at=i.created_at
+            id=i.public_id, email=i.email, role=i.role, team_id=i.team.public_id if i.team else None, status=i.status,
+            email_status=i.email_status, email_error=i.email_error, expires_at=i.expires_at, created_at=i.created_at,
         )
-
-
-class InvitationCreatedOut(InvitationOut):
-    link: str
 
 
 class TokenIn(Schema):
@@ -146,8 +170,11 @@ def me(request: HttpRequest):
         workspace=WorkspaceOut.build(m.workspace),
         role=m.role,
         membership_id=m.public_id,
-        workspaces=[WorkspaceOut.build(x.workspace) for x in queries.memberships_of(user)],
-        auth="token" if request.headers.get("Authorization", "").lower().startswith("bearer ") else "session",
+        # A token acts in one workspace only; a browser may switch between all of the user's.
+        workspaces=[WorkspaceOut.build(m.workspace)]
+        if request.auth_method == "token"
+        else [WorkspaceOut.build(x.workspace) for x in queries.memberships_of(user)],
+        auth=request.auth_method,
     )
 
 
@@ -168,7 +195,7 @@ def list_teams(request: HttpRequest):
 
 @router.post("/teams", response={201: TeamOut}, summary="Create a team (admins)")
 def create_team(request: HttpRequest, payload: TeamIn):
-    manager = queries.access_member(request.membership, payload.manager_id) if payload.manager_id else None
+    manager = _field_ref(queries.access_member, request, "manager_id", payload.manager_id)
     team = services.create_team(request.membership, payload.name, manager, via=Channel.API)
     return Status(201, TeamOut.build(queries.access_team(request.membership, team.public_id)))
 
@@ -185,13 +212,25 @@ def list_invitations(request: HttpRequest):
     return [InvitationOut.build(i) for i in queries.invitations_for(request.membership)]
 
 
-@router.post("/invitations", response={201: InvitationCreatedOut}, summary="Invite someone by email (admins)")
+@router.post(
+    "/invitations",
+    response={201: InvitationOut},
+    summary="Invite someone by email (admins)",
+    description="The link is emailed to the invitee only; `email_status` says whether the email went out.",
+)
 def create_invitation(request: HttpRequest, payload: InvitationIn):
-    team = queries.access_team(request.membership, payload.team_id) if payload.team_id else None
+    team = _field_ref(queries.access_team, request, "team_id", payload.team_id)
     sent = services.invite_user(
         request.membership, payload.email, payload.role, team, base_url=request.build_absolute_uri("/"), via=Channel.API
     )
-    return Status(201, InvitationCreatedOut(**InvitationOut.build(sent.invitation).model_dump(), link=sent.link))
+    return Status(201, InvitationOut.build(sent.invitation))
+
+
+@router.post("/invitations/{invitation_id}/resend", response=InvitationOut, summary="Email a new link (admins)")
+def resend_invitation(request: HttpRequest, invitation_id: str):
+    invitation = queries.access_invitation(request.membership, invitation_id)
+    sent = services.resend_invitation(request.membership, invitation, base_url=request.build_absolute_uri("/"))
+    return InvitationOut.build(sent.invitation)
 
 
 @router.delete("/invitations/{invitation_id}", response=InvitationOut, summary="Withdraw an invitation (admins)")

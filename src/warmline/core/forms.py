@@ -47,14 +47,13 @@ class TeamForm(forms.Form):
         label="Members", queryset=Membership.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args, members=None, **kwargs):
+    def __init__(self, *args, candidates: dict, **kwargs):
         super().__init__(*args, **kwargs)
-        if members is not None:
-            for name in ("manager", "members"):
-                self.fields[name].queryset = members
-                self.fields[name].to_field_name = "public_id"
-            self.fields["manager"].label_from_instance = lambda m: f"{m.user.display_name} ({m.get_role_display()})"
-            self.fields["members"].label_from_instance = lambda m: m.user.display_name
+        for name in ("manager", "members"):
+            self.fields[name].queryset = candidates[name]
+            self.fields[name].to_field_name = "public_id"
+        self.fields["manager"].label_from_instance = lambda m: f"{m.user.display_name} ({m.get_role_display()})"
+        self.fields["members"].label_from_instance = lambda m: m.user.display_name + ("" if m.is_active else " (inactive)")
 
 
 class MemberForm(forms.Form):

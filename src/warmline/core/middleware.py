@@ -10,7 +10,9 @@ from warmline.core import queries
 
 SESSION_KEY = "warmline_workspace_id"
 # Pages a signed-in user without any workspace may still reach.
-_NO_WORKSPACE_PATHS = ("logout", "no_workspace", "accept_invitation", "password_change", "password_change_done")
+_NO_WORKSPACE_PATHS = (
+    "logout", "no_workspace", "open_invitation", "accept_invitation", "password_change", "password_change_done"
+)
 
 
 class ActiveMembershipMiddleware:

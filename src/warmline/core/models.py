@@ -123,9 +123,6 @@ class Membership(WorkspaceScoped):
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
 
-    @property
-    def is_manager(self) -> bool:
-        return self.role == Role.MANAGER
 
 
 class Team(WorkspaceScoped):
@@ -166,15 +163,31 @@ class Invitation(WorkspaceScoped):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Delivery of the email, recorded after the invitation is committed.
+    email_sent_at = models.DateTimeField(null=True, blank=True)
+    email_error = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(condition=models.Q(role__in=Role.values), name="invitation_role_valid"),
+            # At most one open invitation per address and workspace.
+            models.UniqueConstraint(
+                "workspace",
+                Lower("email"),
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_email",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Invitation of {self.email} to {self.workspace}"
+
+    @property
+    def email_status(self) -> str:
+        if self.email_error:
+            return "failed"
+        return "sent" if self.email_sent_at else "sending"
 
     @property
     def status(self) -> str:

@@ -4,6 +4,8 @@ are indistinguishable from objects that do not exist."""
 
 from __future__ import annotations
 
+from django.apps import apps
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -90,27 +92,48 @@ def teams_of(viewer: Membership) -> QuerySet[Team]:
     )
 
 
+def team_candidates(viewer: Membership, team: Team | None = None) -> dict[str, QuerySet[Membership]]:
+    """Who may be picked as a team's manager and members: active managers or
+    admins, and active members; plus whoever is on the team now, so saving the
+    form never drops someone silently."""
+    current = Q(team_members__team=team) | Q(managed_teams=team) if team is not None else Q(pk__in=[])
+    people = members_for(viewer)
+    return {
+        "manager": people.filter(Q(is_active=True, role__in=[Role.ADMIN, Role.MANAGER]) | current).distinct(),
+        "members": people.filter(Q(is_active=True) | current).distinct(),
+    }
+
+
 def team_members(team: Team) -> QuerySet[Membership]:
     return team.members.select_related("user").order_by("user__full_name", "user__email")
 
 
-def invitations_for(viewer: Membership) -> QuerySet[Invitation]:
-    """Only admins manage invitations; for anyone else the list is empty."""
-    qs = Invitation.objects.filter(workspace_id=viewer.workspace_id).select_related("created_by", "team")
+def require_admin(viewer: Membership) -> None:
     if viewer.role != Role.ADMIN:
-        return qs.none()
-    return qs
+        raise PermissionDenied("Only workspace admins can manage this.")
 
 
-def pending_invitations(viewer: Membership) -> QuerySet[Invitation]:
+def invitations_for(viewer: Membership) -> QuerySet[Invitation]:
+    """Invitations are the admins' business: anyone else is refused."""
+    require_admin(viewer)
+    return Invitation.objects.filter(workspace_id=viewer.workspace_id).select_related("created_by", "team")
+
+
+def pending_invitation_count(viewer: Membership) -> int | None:
+    """Open invitations, for admins; None for roles that do not manage them."""
+    if viewer.role != Role.ADMIN:
+        return None
     return invitations_for(viewer).filter(
         accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
-    )
+    ).count()
 
 
 def access_invitation(viewer: Membership, public_id: str) -> Invitation:
+    """Another workspace's invitation is not found (404), whoever asks."""
     try:
-        return invitations_for(viewer).get(public_id=public_id)
+        return Invitation.objects.select_related("created_by", "team").get(
+            workspace_id=viewer.workspace_id, public_id=public_id
+        )
     except Invitation.DoesNotExist:
         raise Http404("No such invitation.") from None
 
@@ -152,5 +175,37 @@ def membership_for_token(secret: str) -> tuple[ApiToken, Membership] | None:
     return token, token.membership
 
 
-def workspace_by_slug(slug: str) -> Workspace | None:
-    return Workspace.objects.filter(slug=slug).first()
+def user_by_email(email: str) -> User | None:
+    return User.objects.filter(email__iexact=email.strip()).first()
+
+
+def tokens_of_user(user: User) -> QuerySet[ApiToken]:
+    """Every token of a user, across workspaces (for the operator's CLI)."""
+    return ApiToken.objects.filter(membership__user=user).select_related("workspace")
+
+
+def token_by_id(public_id: str) -> ApiToken | None:
+    return ApiToken.objects.select_related("membership").filter(public_id=public_id).first()
+
+
+def workspace_tables() -> list:
+    """Every model with a workspace column, so tables added later are counted too."""
+    found = [m for m in apps.get_models() if any(f.name == "workspace" for f in m._meta.concrete_fields)]
+    return sorted(found, key=lambda m: m._meta.db_table)
+
+
+def workspace_stats(slug: str | None = None) -> list[dict]:
+    """Row counts of every workspace table, per workspace."""
+    workspaces = Workspace.objects.order_by("slug")
+    if slug is not None:
+        workspaces = workspaces.filter(slug=slug)
+    tables = workspace_tables()
+    return [
+        {
+            "slug": ws.slug,
+            "name": ws.name,
+            "id": ws.public_id,
+            "counts": {m._meta.db_table.removeprefix("core_"): m.objects.filter(workspace=ws).count() for m in tables},
+        }
+        for ws in workspaces
+    ]

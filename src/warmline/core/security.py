@@ -1,6 +1,17 @@
-"""Who is on the other end of a request, for login throttling."""
+"""Who is on the other end of a request, and as whom they try to sign in,
+for login throttling."""
 
 from django.conf import settings
+
+
+def login_username(request, credentials) -> str | None:
+    """The email a sign-in attempt is for, as sign-in matches it (case and
+    surrounding spaces ignored), so "Carol@" and "carol@" share one count."""
+    if credentials:
+        value = credentials.get(settings.AXES_USERNAME_FORM_FIELD)
+    else:
+        value = getattr(request, "POST", {}).get(settings.AXES_USERNAME_FORM_FIELD)
+    return value.strip().lower() if isinstance(value, str) else value
 
 
 def client_ip(request) -> str | None:

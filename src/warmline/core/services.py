@@ -5,6 +5,7 @@ Emails go out only after the transaction commits.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -13,7 +14,8 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -22,10 +24,15 @@ from django.utils.text import slugify
 from warmline.core.choices import Channel, Role
 from warmline.core.models import ApiToken, Invitation, Membership, Team, TeamMember, User, Workspace, hash_secret
 
+logger = logging.getLogger(__name__)
 
-def _require_admin(actor: Membership) -> None:
+
+def _require_admin(actor: Membership, *objects) -> None:
+    """Only an admin may act, and only on objects of their own workspace."""
     if actor.role != Role.ADMIN:
         raise PermissionDenied("Only workspace admins can do this.")
+    if any(obj.workspace_id != actor.workspace_id for obj in objects):
+        raise PermissionDenied("That belongs to another workspace.")
 
 
 def _unique_slug(name: str) -> str:
@@ -84,7 +91,7 @@ def create_admin(email: str, workspace_name: str, password: str, full_name: str 
 
 
 def _check_team(actor: Membership, name: str, manager: Membership | None, members, team: Team | None = None) -> str:
-    _require_admin(actor)
+    _require_admin(actor, *([team] if team else []))
     name = name.strip()
     if not name:
         raise ValidationError({"name": "A team needs a name."})
@@ -95,6 +102,8 @@ def _check_team(actor: Membership, name: str, manager: Membership | None, member
         raise ValidationError({"name": f"There is already a team called {name!r}."})
     if manager is not None and manager.workspace_id != actor.workspace_id:
         raise ValidationError({"manager": "The manager must belong to this workspace."})
+    if manager is not None and (not manager.is_active or manager.role == Role.REP):
+        raise ValidationError({"manager": f"{manager.user.display_name} cannot manage a team: make them a manager first."})
     if any(m.workspace_id != actor.workspace_id for m in members):
         raise ValidationError({"members": "Every member must belong to this workspace."})
     return name
@@ -115,9 +124,13 @@ def create_team(
     actor: Membership, name: str, manager: Membership | None = None, members=(), via: str = Channel.UI
 ) -> Team:
     name = _check_team(actor, name, manager, members)
-    team = Team.objects.create(
-        workspace_id=actor.workspace_id, name=name, manager=manager, created_by=actor.user, created_via=via
-    )
+    try:
+        with transaction.atomic():
+            team = Team.objects.create(
+                workspace_id=actor.workspace_id, name=name, manager=manager, created_by=actor.user, created_via=via
+            )
+    except IntegrityError:  # another request created the same name just now
+        raise ValidationError({"name": f"There is already a team called {name!r}."}) from None
     _set_team_members(actor, team, members, via)
     return team
 
@@ -128,14 +141,18 @@ def update_team(
 ) -> Team:
     team.name = _check_team(actor, name, manager, members, team)
     team.manager = manager
-    team.save(update_fields=["name", "manager"])
+    try:
+        with transaction.atomic():
+            team.save(update_fields=["name", "manager"])
+    except IntegrityError:
+        raise ValidationError({"name": f"There is already a team called {name.strip()!r}."}) from None
     _set_team_members(actor, team, members, via)
     return team
 
 
 @transaction.atomic
 def delete_team(actor: Membership, team: Team) -> None:
-    _require_admin(actor)
+    _require_admin(actor, team)
     team.delete()
 
 
@@ -144,7 +161,7 @@ def update_member(
     actor: Membership, member: Membership, role: str, title: str, department: str, is_active: bool
 ) -> Membership:
     """Changes a member's role, title, department or whether they may sign in here."""
-    _require_admin(actor)
+    _require_admin(actor, member)
     if role not in Role.values:
         raise ValidationError({"role": f"Unknown role {role!r}; use admin, manager or rep."})
     if member.role == Role.ADMIN and member.is_active and (role != Role.ADMIN or not is_active):
@@ -165,6 +182,9 @@ def update_profile(user: User, full_name: str) -> User:
 
 
 def _keep_one_admin(leaving: Membership) -> None:
+    # Lock the workspace row, so two admins demoting each other at the same
+    # time are serialised and the second sees the first one's change.
+    Workspace.objects.select_for_update().filter(pk=leaving.workspace_id).first()
     others = Membership.objects.filter(workspace_id=leaving.workspace_id, role=Role.ADMIN, is_active=True).exclude(
         pk=leaving.pk
     )
@@ -178,47 +198,87 @@ class InvitationSent:
     link: str
 
 
+def _invitation_link(token: str, base_url: str | None) -> str:
+    return (base_url.rstrip("/") if base_url else settings.SITE_URL) + reverse("open_invitation", args=[token])
+
+
+def _send_invitation_email(invitation: Invitation, link: str, inviter: User) -> None:
+    """Sends the invitation once its row is committed and records the outcome,
+    so the admin sees a failed delivery and can resend."""
+    context = {"invitation": invitation, "link": link, "inviter": inviter, "workspace": invitation.workspace}
+    subject = f"{inviter.display_name} invited you to {invitation.workspace.name} on Warmline"
+    body = render_to_string("emails/invitation.txt", context)
+    try:
+        send_mail(subject, body, None, [invitation.email])
+    except Exception as exc:  # any transport failure: SMTP, DNS, TLS, timeouts
+        logger.warning("Invitation email to %s failed: %s", invitation.email, exc)
+        error = f"{type(exc).__name__}: {exc}"[:300]
+        Invitation.objects.filter(pk=invitation.pk).update(email_error=error, email_sent_at=None)
+        invitation.email_error, invitation.email_sent_at = error, None
+    else:
+        now = timezone.now()
+        Invitation.objects.filter(pk=invitation.pk).update(email_sent_at=now, email_error="")
+        invitation.email_sent_at, invitation.email_error = now, ""
+
+
+def _issue_invitation(invitation: Invitation, actor: Membership, base_url: str | None) -> InvitationSent:
+    """Gives the invitation a fresh secret and expiry, and mails it after commit."""
+    token = secrets.token_urlsafe(32)
+    invitation.token_hash = hash_secret(token)
+    invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_DAYS)
+    invitation.email_sent_at, invitation.email_error = None, ""
+    invitation.save()
+    link = _invitation_link(token, base_url)
+    transaction.on_commit(lambda: _send_invitation_email(invitation, link, actor.user))
+    return InvitationSent(invitation, link)
+
+
 @transaction.atomic
 def invite_user(
     actor: Membership, email: str, role: str, team: Team | None = None, base_url: str | None = None,
     via: str = Channel.UI,
 ) -> InvitationSent:
-    """Creates an invitation and emails its link once the transaction commits."""
-    _require_admin(actor)
+    """Creates an invitation and emails its link once the transaction commits.
+
+    The link goes only to the invitee: it is not returned to the API, so an
+    admin cannot open an account for an address they do not own.
+    """
+    _require_admin(actor, *([team] if team else []))
     email = User.objects.normalize_email(email.strip()).lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": f"{email!r} is not a valid email address."}) from None
     if role not in Role.values:
         raise ValidationError({"role": f"Unknown role {role!r}; use admin, manager or rep."})
-    if team is not None and team.workspace_id != actor.workspace_id:
-        raise ValidationError({"team": "The team must belong to this workspace."})
     if Membership.objects.filter(workspace_id=actor.workspace_id, user__email__iexact=email, is_active=True).exists():
         raise ValidationError({"email": f"{email} is already a member of this workspace."})
-    now = timezone.now()
-    # A fresh invitation replaces any pending one for the same address.
+    # A fresh invitation replaces any open one for the same address.
     Invitation.objects.filter(
         workspace_id=actor.workspace_id, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
-    ).update(revoked_at=now)
-    token = secrets.token_urlsafe(32)
-    invitation = Invitation.objects.create(
-        workspace_id=actor.workspace_id,
-        email=email,
-        role=role,
-        team=team,
-        token_hash=hash_secret(token),
-        expires_at=now + timedelta(days=settings.INVITATION_DAYS),
-        created_by=actor.user,
-        created_via=via,
+    ).update(revoked_at=timezone.now())
+    invitation = Invitation(
+        workspace_id=actor.workspace_id, email=email, role=role, team=team, created_by=actor.user, created_via=via
     )
-    link = (base_url.rstrip("/") if base_url else settings.SITE_URL) + reverse("accept_invitation", args=[token])
-    context = {"invitation": invitation, "link": link, "inviter": actor.user, "workspace": actor.workspace}
-    subject = f"{actor.user.display_name} invited you to {actor.workspace.name} on Warmline"
-    body = render_to_string("emails/invitation.txt", context)
-    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
-    return InvitationSent(invitation, link)
+    try:
+        with transaction.atomic():
+            return _issue_invitation(invitation, actor, base_url)
+    except IntegrityError:  # a concurrent request invited the same address
+        raise ValidationError({"email": f"{email} was invited a moment ago; see the list below."}) from None
+
+
+@transaction.atomic
+def resend_invitation(actor: Membership, invitation: Invitation, base_url: str | None = None) -> InvitationSent:
+    """Sends a new link (the old one stops working) with a fresh expiry."""
+    _require_admin(actor, invitation)
+    if invitation.accepted_at or invitation.revoked_at:
+        raise ValidationError({"invitation": f"This invitation is {invitation.status}; invite {invitation.email} again instead."})
+    return _issue_invitation(invitation, actor, base_url)
 
 
 @transaction.atomic
 def revoke_invitation(actor: Membership, invitation: Invitation) -> Invitation:
-    _require_admin(actor)
+    _require_admin(actor, invitation)
     if invitation.accepted_at is None and invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
@@ -243,6 +303,8 @@ def invitation_problem(invitation: Invitation, user: User | None) -> str | None:
             return "An account with this email already exists. Sign in to accept the invitation."
     elif user.email.lower() != invitation.email.lower():
         return f"This invitation is for {invitation.email}, but you are signed in as {user.email}."
+    elif Membership.objects.filter(workspace_id=invitation.workspace_id, user=user, is_active=True).exists():
+        return f"You are already a member of {invitation.workspace.name}."
     return None
 
 
@@ -269,7 +331,9 @@ def accept_invitation(invitation: Invitation, user: User | None, full_name: str 
     )
     if invitation.team_id:
         TeamMember.objects.get_or_create(
-            team_id=invitation.team_id, membership=membership, defaults={"workspace_id": invitation.workspace_id}
+            team_id=invitation.team_id,
+            membership=membership,
+            defaults={"workspace_id": invitation.workspace_id, "created_by": invitation.created_by},
         )
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from warmline.core import forms, queries, services
@@ -28,11 +29,6 @@ def _apply_errors(form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
-def _require_admin(request: HttpRequest) -> None:
-    if not request.membership.is_admin:
-        raise PermissionDenied("Only workspace admins can open this page.")
-
-
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     m = request.membership
@@ -40,7 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "member_count": queries.members_for(m).filter(is_active=True).count(),
         "team_count": queries.teams_for(m).count(),
         "my_teams": queries.teams_of(m),
-        "pending_invitation_count": queries.pending_invitations(m).count(),
+        "pending_invitation_count": queries.pending_invitation_count(m),
         "token_count": queries.tokens_for(m).filter(revoked_at__isnull=True).count(),
     }
     return render(request, "core/home.html", context)
@@ -98,9 +94,8 @@ def teams(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def team_new(request: HttpRequest) -> HttpResponse:
-    _require_admin(request)
-    active = queries.members_for(request.membership).filter(is_active=True)
-    form = forms.TeamForm(request.POST or None, members=active)
+    queries.require_admin(request.membership)
+    form = forms.TeamForm(request.POST or None, candidates=queries.team_candidates(request.membership))
     if request.method == "POST" and form.is_valid():
         try:
             team = services.create_team(
@@ -123,9 +118,9 @@ def team_detail(request: HttpRequest, team_id: str) -> HttpResponse:
         if request.method == "POST":
             raise PermissionDenied("Only workspace admins can change teams.")
         return render(request, "core/team_detail.html", {"team": team, "team_members": team_members})
-    active = queries.members_for(request.membership).filter(is_active=True)
     initial = {"name": team.name, "manager": team.manager, "members": list(team_members)}
-    form = forms.TeamForm(request.POST or None, members=active, initial=initial)
+    candidates = queries.team_candidates(request.membership, team)
+    form = forms.TeamForm(request.POST or None, candidates=candidates, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_team(
@@ -150,8 +145,8 @@ def team_delete(request: HttpRequest, team_id: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def invitations(request: HttpRequest) -> HttpResponse:
-    _require_admin(request)
     m = request.membership
+    invitations_list = queries.invitations_for(m)
     form = forms.InvitationForm(request.POST or None, teams=queries.teams_for(m))
     if request.method == "POST" and form.is_valid():
         try:
@@ -162,10 +157,33 @@ def invitations(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, f"Invitation sent to {sent.invitation.email}.")
+            _report_delivery(request, sent.invitation)
             return redirect("invitations")
-    context = {"form": form, "invitations": queries.invitations_for(m), "invitation_days": settings.INVITATION_DAYS}
+    context = {"form": form, "invitations": invitations_list, "invitation_days": settings.INVITATION_DAYS}
     return render(request, "core/invitations.html", context)
+
+
+def _report_delivery(request: HttpRequest, invitation) -> None:
+    if invitation.email_error:
+        messages.error(
+            request,
+            f"The invitation to {invitation.email} is saved, but its email could not be sent "
+            f"({invitation.email_error}). Check the email settings, then press Resend.",
+        )
+    else:
+        messages.success(request, f"Invitation sent to {invitation.email}.")
+
+
+@require_POST
+def invitation_resend(request: HttpRequest, invitation_id: str) -> HttpResponse:
+    invitation = queries.access_invitation(request.membership, invitation_id)
+    try:
+        sent = services.resend_invitation(request.membership, invitation, base_url=request.build_absolute_uri("/"))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        _report_delivery(request, sent.invitation)
+    return redirect("invitations")
 
 
 @require_POST
@@ -178,24 +196,22 @@ def invitation_revoke(request: HttpRequest, invitation_id: str) -> HttpResponse:
     return redirect("invitations")
 
 
-NEW_TOKEN_KEY = "warmline_new_token"
-
-
+@never_cache
 @require_http_methods(["GET", "POST"])
 def tokens(request: HttpRequest) -> HttpResponse:
     m = request.membership
     form = forms.TokenForm(request.POST or None)
+    created = None
     if request.method == "POST" and form.is_valid():
         try:
             created = services.create_api_token(m, form.cleaned_data["name"])
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            # Post/redirect/get, so reloading cannot make a second token; the
-            # secret rides in the session for exactly one page view.
-            request.session[NEW_TOKEN_KEY] = {"name": created.token.name, "secret": created.secret}
-            return redirect("tokens")
-    created = request.session.pop(NEW_TOKEN_KEY, None) if request.method == "GET" else None
+            # The secret exists only in this response (never stored, never
+            # cached); app.js turns the page's history entry into a GET so a
+            # reload cannot post the form again.
+            form = forms.TokenForm()
     context = {"form": form, "tokens": queries.tokens_for(m), "created": created}
     return render(request, "core/tokens.html", context)
 
@@ -224,10 +240,24 @@ def account(request: HttpRequest) -> HttpResponse:
     return render(request, "core/account.html", {"form": form})
 
 
+INVITATION_TOKEN_KEY = "warmline_invitation_token"
+
+
 @login_not_required
+@require_GET
+def open_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The emailed link. Like Django's password reset, it moves the secret
+    into the session and redirects, so it stays out of logs and Referer."""
+    queries.invitation_by_token(token)
+    request.session[INVITATION_TOKEN_KEY] = token
+    return redirect("accept_invitation")
+
+
+@login_not_required
+@never_cache
 @require_http_methods(["GET", "POST"])
-def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = queries.invitation_by_token(token)
+def accept_invitation(request: HttpRequest) -> HttpResponse:
+    invitation = queries.invitation_by_token(request.session.get(INVITATION_TOKEN_KEY, ""))
     user = request.user if request.user.is_authenticated else None
     problem = services.invitation_problem(invitation, user)
     form = forms.AcceptInvitationForm(request.POST or None) if user is None and problem is None else None
@@ -244,6 +274,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         else:
             if user is None:
                 login(request, membership.user, backend="warmline.core.backends.EmailBackend")
+            request.session.pop(INVITATION_TOKEN_KEY, None)
             request.session[SESSION_KEY] = membership.workspace_id
             messages.success(request, f"Welcome to {membership.workspace.name}.")
             return redirect("home")

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from warmline.core import queries, services
 from warmline.core.choices import Channel
-from warmline.core.models import ApiToken, User
+from warmline.core.models import User
 
 
 class Command(BaseCommand):
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         getattr(self, f"do_{action}")(**options)
 
     def _user(self, email: str) -> User:
-        user = User.objects.filter(email__iexact=email.strip()).first()
+        user = queries.user_by_email(email)
         if user is None:
             raise CommandError(f"--user: no user with email {email!r}.")
         return user
@@ -49,13 +49,12 @@ class Command(BaseCommand):
 
     def do_list(self, user, **options):
         found = self._user(user)
-        tokens = ApiToken.objects.filter(membership__user=found).select_related("workspace")
-        for t in tokens:
+        for t in queries.tokens_of_user(found):
             state = "revoked" if t.revoked_at else "active"
             self.stdout.write(f"{t.public_id}  {t.workspace.slug:<20} {t.hint}…  {state:<8} {t.name}")
 
     def do_revoke(self, token_id, **options):
-        token = ApiToken.objects.select_related("membership").filter(public_id=token_id).first()
+        token = queries.token_by_id(token_id)
         if token is None:
             raise CommandError(f"No token with id {token_id!r}.")
         services.revoke_api_token(token.membership, token)
