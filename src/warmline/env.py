@@ -71,6 +71,33 @@ def choice(name: str, default: str, allowed: list[str]) -> str:
     return value
 
 
+def url(name: str, default: str) -> str:
+    value = string(name, default).strip().rstrip("/")
+    parts = _split(name, value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise SettingError(f"{name}: expected an http:// or https:// URL, got {value!r}.")
+    return value
+
+
+def directory(name: str, default: str) -> Path:
+    """A folder the app may create and write into."""
+    path = Path(string(name, default)).expanduser()
+    try:
+        path = path.resolve()
+        if path.exists() and not path.is_dir():
+            raise SettingError(f"{name}: {str(path)!r} exists and is not a folder.")
+    except OSError as exc:
+        raise SettingError(f"{name}: cannot use {str(path)!r}: {exc.strerror}.") from None
+    return path
+
+
+def make_directory(name: str, path: Path) -> None:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SettingError(f"{name}: cannot create the folder {str(path)!r}: {exc.strerror}.") from None
+
+
 def string_list(name: str, default: list[str]) -> list[str]:
     value = raw(name)
     if value is None:

@@ -6,7 +6,7 @@ from warmline import env
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # Where the SQLite database, collected static files and the demo secret live.
-DATA_DIR = Path(env.string("WARMLINE_DATA_DIR", str(Path.cwd() / "var"))).resolve()
+DATA_DIR = env.directory("WARMLINE_DATA_DIR", str(Path.cwd() / "var"))
 
 DEFAULT_SECRET_KEY = "warmline-insecure-default-secret-key-change-me"
 SECRET_KEY = env.string("SECRET_KEY", DEFAULT_SECRET_KEY)
@@ -14,7 +14,7 @@ DEBUG = env.boolean("DEBUG", False)
 ALLOWED_HOSTS = env.string_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.string_list("CSRF_TRUSTED_ORIGINS", [])
 # Base URL used in emails (invitations, password resets) sent outside a request.
-SITE_URL = env.string("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = env.url("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -65,7 +65,7 @@ TEMPLATES = [
 ]
 
 if env.raw("DATABASE_URL") is None:
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    env.make_directory("WARMLINE_DATA_DIR", DATA_DIR)
 DATABASES = {"default": env.database("DATABASE_URL", f"sqlite:///{DATA_DIR / 'warmline.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

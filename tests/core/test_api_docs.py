@@ -28,3 +28,11 @@ def test_it_serves_interactive_docs_from_our_own_static_files(world):
     html = world.client_for(world.carol).get("/api/v1/docs").content.decode()
     assert "swagger-ui-bundle" in html and "/static/ninja/" in html
     assert "cdn." not in html and "unpkg" not in html
+
+
+def test_it_documents_the_error_format_on_every_operation(world):
+    schema = world.client_for(world.carol).get("/api/v1/openapi.json").json()
+    assert schema["components"]["schemas"]["Error"]["required"] == ["error"]
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            assert "4XX" in operation["responses"], f"{method.upper()} {path}"

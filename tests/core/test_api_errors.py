@@ -1,5 +1,6 @@
 """Every 4xx answer of the API has one format: {"error": {status, code, message, fields?}}."""
 
+import pytest
 from django.test import Client
 
 from warmline.core import services
@@ -64,11 +65,53 @@ def test_it_lets_a_token_write_without_csrf(world):
     assert response.status_code == 201 and response.json()["name"] == "North"
 
 
-def test_it_changes_nothing_when_a_request_fails(world):
-    from warmline.core.models import Team
-
-    before = Team.objects.count()
-    world.client_for(world.alice).post(
+def test_it_names_an_unknown_id_in_the_body_as_a_bad_field(world):
+    response = world.client_for(world.alice).post(
         "/api/v1/teams", {"name": "South", "manager_id": "not-a-member"}, content_type="application/json"
     )
-    assert Team.objects.count() == before
+    error = _assert_error(response, 422, "invalid")
+    assert error["fields"][0]["field"] == "manager_id"
+
+
+def test_it_names_the_required_fields_of_a_missing_body(world):
+    response = world.client_for(world.alice).post("/api/v1/teams", content_type="application/json")
+    assert _assert_error(response, 422, "invalid")["fields"] == [{"field": "name", "message": "Field required"}]
+
+
+def test_it_formats_a_body_that_is_too_large(world, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    response = world.client_for(world.alice).post(
+        "/api/v1/teams", {"name": "x" * 200}, content_type="application/json"
+    )
+    _assert_error(response, 413, "too_large")
+
+
+def test_it_formats_a_request_for_an_unknown_host(db):
+    response = Client(HTTP_HOST="evil.example").get("/api/v1/me")
+    _assert_error(response, 400, "bad_request")
+
+
+def test_it_refuses_a_session_without_a_workspace(world):
+    from warmline.core.models import Membership
+
+    Membership.objects.filter(pk=world.carol.pk).update(is_active=False)
+    response = world.client_for(world.carol).get("/api/v1/me")
+    _assert_error(response, 403, "forbidden")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_writes_nothing_when_a_service_fails_half_way(monkeypatch):
+    """A service owns its transaction: a failure after the first write undoes it."""
+    from tests.personas import build_world
+    from warmline.core import services
+    from warmline.core.models import Team
+
+    world = build_world()
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("the member list could not be saved")
+
+    monkeypatch.setattr(services, "_set_team_members", fail)
+    with pytest.raises(RuntimeError):
+        services.create_team(world.alice, "South", world.bob, [world.carol])
+    assert not Team.objects.filter(name="South").exists()

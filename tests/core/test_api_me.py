@@ -57,3 +57,19 @@ def test_it_records_when_a_token_was_last_used(world):
     Client().get("/api/v1/me", **_bearer(created.secret))
     created.token.refresh_from_db()
     assert created.token.last_used_at is not None
+
+
+def test_it_lists_only_the_tokens_workspace(world):
+    from warmline.core.models import Membership
+
+    Membership.objects.create(workspace=world.bravo, user=world.carol.user, role="rep")
+    secret = services.create_api_token(world.carol, "script").secret
+    body = Client().get("/api/v1/me", **_bearer(secret)).json()
+    assert [w["slug"] for w in body["workspaces"]] == ["acme"]
+    session = world.client_for(world.carol).get("/api/v1/me").json()
+    assert sorted(w["slug"] for w in session["workspaces"]) == ["acme", "bravo"]
+
+
+def test_it_reports_how_the_call_really_authenticated(world):
+    response = world.client_for(world.bob).get("/api/v1/me", HTTP_AUTHORIZATION="Bearer wl_bogus")
+    assert response.status_code == 200 and response.json()["auth"] == "session"

@@ -92,3 +92,20 @@ def test_it_finds_the_same_objects_for_their_own_workspace(world, route):
     statuses = {m: client.generic(m, url, data=b"{}", content_type="application/json").status_code for m in route.methods}
     assert any(s in (200, 201, 302) for s in statuses.values()), (url, statuses)
     assert 404 not in statuses.values(), (url, statuses)
+
+
+LIST_PAGES = ["/", "/settings/members/", "/settings/teams/", "/settings/invitations/", "/settings/tokens/",
+              "/api/v1/me", "/api/v1/members", "/api/v1/teams", "/api/v1/invitations", "/api/v1/tokens"]
+
+
+def test_it_lists_nothing_of_another_workspace(world):
+    """Charlie, admin of Bravo, sees none of Acme's people, teams, invitations or tokens."""
+    acme_marks = _objects_of_acme(world)
+    secrets_of_acme = {"alice@acme.test", "bob@acme.test", "carol@acme.test", "dave@acme.test", "acme token"}
+    client = world.client_for(world.charlie)
+    for path in LIST_PAGES:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        body = response.content.decode()
+        for mark in [*acme_marks.values(), *secrets_of_acme, world.acme.public_id]:
+            assert mark not in body, f"{path} shows {mark!r} of Acme"

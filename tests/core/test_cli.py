@@ -123,3 +123,11 @@ def test_it_runs_as_a_console_script(tmp_path):
     assert migrate.returncode == 0, migrate.stderr
     stats = subprocess.run([WARMLINE, "stats", "--json"], env=environ, capture_output=True, text=True, timeout=60)
     assert stats.returncode == 0 and json.loads(stats.stdout) == {"workspaces": []}
+
+
+def test_it_refuses_an_ambiguous_workspace_name(world):
+    Workspace.objects.create(name="Acme", slug="acme-2")
+    with pytest.raises(CommandError, match="Several workspaces are called 'Acme'"):
+        _call("createadmin", "--email", "new@acme.test", "--workspace", "Acme", "--password", "a-long-passphrase")
+    _call("createadmin", "--email", "new@acme.test", "--workspace", "acme-2", "--password", "a-long-passphrase")
+    assert Membership.objects.get(user__email="new@acme.test").workspace.slug == "acme-2"

@@ -173,3 +173,52 @@ def test_it_sends_password_reset_mail_through_smtp(world, smtp_server):
     assert response.status_code == 302
     world.carol.user.refresh_from_db()
     assert world.carol.user.check_password("a fresh passphrase") and not world.carol.user.check_password(PASSWORD)
+
+
+def test_it_refuses_a_link_for_someone_already_a_member(world):
+    """A member who became admin since must not be demoted by an old invitation."""
+    sent = services.invite_user(world.alice, "dave@acme.test", "rep")
+    dave = User.objects.create_user("dave@acme.test", "a long new passphrase")
+    Membership.objects.create(workspace=world.acme, user=dave, role="admin")
+    client = world.client_for(Membership.objects.get(user=dave))
+    _open(client, sent.link)
+    response = client.post("/invite/")
+    assert "already a member of Acme" in response.content.decode()
+    assert Membership.objects.get(user=dave).role == "admin"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_keeps_the_invitation_when_the_email_fails_and_resends_it(settings):
+    from tests.personas import build_world
+    from tests.smtp import SmtpSink
+
+    world = build_world()
+    client = world.client_for(world.alice)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens
+    response = client.post("/settings/invitations/", {"email": "dave@acme.test", "role": "rep"}, follow=True)
+    html = response.content.decode()
+    assert "is saved, but its email could not be sent" in html and "email failed" in html
+    invitation = Invitation.objects.get(email="dave@acme.test")
+    assert invitation.email_status == "failed" and "ConnectionRefusedError" in invitation.email_error
+    old_hash = invitation.token_hash
+
+    with SmtpSink() as sink:
+        settings.EMAIL_PORT = sink.port
+        response = client.post(f"/settings/invitations/{invitation.public_id}/resend/", follow=True)
+        assert "Invitation sent to dave@acme.test" in response.content.decode()
+        mail = sink.wait_for(lambda m: m.is_to("dave@acme.test"))
+    invitation.refresh_from_db()
+    assert invitation.email_status == "sent" and invitation.token_hash != old_hash
+    link = next(u for u in mail.urls if "/invite/" in u)
+    assert "Join Acme" in _open(Client(), link).content.decode()
+
+
+def test_it_allows_one_open_invitation_per_address_in_the_database(world):
+    from django.db import IntegrityError, transaction
+
+    services.invite_user(world.alice, "dave@acme.test", "rep")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Invitation.objects.create(
+            workspace=world.acme, email="DAVE@acme.test", token_hash="x" * 64, expires_at=timezone.now()
+        )

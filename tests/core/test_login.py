@@ -66,3 +66,12 @@ def test_it_throttles_the_real_client_behind_our_proxy(world, settings):
     settings.BEHIND_PROXY = True
     # The rightmost entry is what our proxy saw; the client may have forged the rest.
     assert client_ip(request) == "203.0.113.9"
+
+
+def test_it_counts_failures_whatever_the_case_of_the_email(world, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    client = Client()
+    for variant in ("carol@acme.test", "Carol@acme.test", " CAROL@ACME.TEST "):
+        client.post("/login/", {"username": variant, "password": "guess"})
+    response = client.post("/login/", {"username": "cArOl@acme.test", "password": PASSWORD})
+    assert response.status_code == 429

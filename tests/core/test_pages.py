@@ -2,7 +2,7 @@
 
 import pytest
 
-from warmline.core.models import Membership, TeamMember, User
+from warmline.core.models import Membership, Team, TeamMember, User
 
 
 @pytest.mark.parametrize("who", ["alice", "bob", "carol"])
@@ -61,5 +61,46 @@ def test_it_renders_home_in_constant_queries(world, django_assert_num_queries):
     with django_assert_num_queries(8):
         client.get("/")
     _grow(world, 15)
+    with django_assert_num_queries(8):
+        client.get("/")
+
+
+def _fill_workspace(world, n):
+    from warmline.core import services
+
+    _grow(world, n)
+    for i in range(n):
+        services.invite_user(world.alice, f"guest{User.objects.count()}-{i}@acme.test", "rep", world.east)
+        services.create_api_token(world.alice, f"token {i}")
+        services.create_team(world.alice, f"Team {Team.objects.count()}", world.bob)
+
+
+@pytest.mark.parametrize(
+    "path,queries",
+    [
+        ("/settings/teams/", 5),
+        ("/settings/invitations/", 6),
+        ("/settings/tokens/", 5),
+        ("/api/v1/teams", 4),
+        ("/api/v1/invitations", 4),
+        ("/api/v1/tokens", 4),
+    ],
+)
+def test_it_lists_in_constant_queries(world, django_assert_num_queries, path, queries):
+    client = world.client_for(world.alice)
+    _fill_workspace(world, 2)
+    with django_assert_num_queries(queries):
+        assert client.get(path).status_code == 200
+    _fill_workspace(world, 8)
+    with django_assert_num_queries(queries):
+        assert client.get(path).status_code == 200
+
+
+def test_it_renders_home_for_an_admin_in_constant_queries(world, django_assert_num_queries):
+    client = world.client_for(world.alice)
+    _fill_workspace(world, 2)
+    with django_assert_num_queries(8):
+        assert "managed by Bob Manager" in client.get("/").content.decode()
+    _fill_workspace(world, 6)
     with django_assert_num_queries(8):
         client.get("/")

@@ -121,3 +121,65 @@ def test_it_keeps_team_names_unique_per_workspace_whatever_the_case(world):
     with pytest.raises(IntegrityError), transaction.atomic():
         Team.objects.create(workspace=world.acme, name="EAST")
     Team.objects.create(workspace=world.bravo, name="East")  # another workspace may reuse it
+
+
+def test_it_keeps_inactive_members_when_a_team_is_saved(world):
+    services.update_member(world.alice, world.carol, "rep", "", "", is_active=False)
+    response = world.client_for(world.alice).post(
+        f"/settings/teams/{world.east.public_id}/",
+        {"name": "East Coast", "manager": world.bob.public_id, "members": [world.carol.public_id]},
+    )
+    assert response.status_code == 302
+    world.east.refresh_from_db()
+    assert world.east.manager == world.bob and list(world.east.members.all()) == [world.carol]
+
+
+def test_it_refuses_a_rep_as_team_manager(world):
+    with pytest.raises(ValidationError, match="make them a manager first"):
+        services.create_team(world.alice, "North", world.carol)
+    response = world.client_for(world.alice).post(
+        "/api/v1/teams", {"name": "North", "manager_id": world.carol.public_id}, content_type="application/json"
+    )
+    assert response.status_code == 422 and response.json()["error"]["fields"][0]["field"] == "manager"
+
+
+def test_it_refuses_admin_actions_on_another_workspaces_objects(world):
+    with pytest.raises(PermissionDenied):
+        services.delete_team(world.alice, world.west)
+    with pytest.raises(PermissionDenied):
+        services.update_member(world.alice, world.charlie, "rep", "", "", True)
+
+
+# Routes only admins may use: every other role is refused, and nothing changes.
+ADMIN_ONLY = [
+    ("post", "/settings/teams/new/", {"name": "Rogue"}),
+    ("post", "/settings/teams/{east}/", {"name": "Renamed"}),
+    ("post", "/settings/teams/{east}/delete/", {}),
+    ("get", "/settings/invitations/", {}),
+    ("post", "/settings/invitations/", {"email": "x@acme.test", "role": "admin"}),
+    ("post", "/settings/invitations/{invitation}/revoke/", {}),
+    ("post", "/settings/invitations/{invitation}/resend/", {}),
+    ("post", "/settings/members/{carol}/", {"role": "admin", "is_active": "on"}),
+    ("post", "/api/v1/teams", {"name": "Rogue"}),
+    ("get", "/api/v1/invitations", {}),
+    ("post", "/api/v1/invitations", {"email": "x@acme.test", "role": "admin"}),
+    ("post", "/api/v1/invitations/{invitation}/resend", {}),
+    ("delete", "/api/v1/invitations/{invitation}", {}),
+]
+
+
+@pytest.mark.parametrize("who", ["bob", "carol"])
+@pytest.mark.parametrize("method,path,data", ADMIN_ONLY, ids=[f"{m} {p}" for m, p, _ in ADMIN_ONLY])
+def test_it_refuses_admin_routes_to_other_roles(world, who, method, path, data):
+    from warmline.core.models import Invitation, Membership, Team
+
+    invitation = services.invite_user(world.alice, "dave@acme.test", "rep").invitation
+    url = path.format(east=world.east.public_id, invitation=invitation.public_id, carol=world.carol.public_id)
+    client = world.client_for(getattr(world, who))
+    kwargs = {"content_type": "application/json"} if url.startswith("/api/") else {}
+    response = getattr(client, method)(url, data, **kwargs)
+    assert response.status_code == 403, response.content
+    assert set(Team.objects.filter(workspace=world.acme).values_list("name", flat=True)) == {"East"}
+    assert Invitation.objects.get(pk=invitation.pk).status == "pending"
+    assert Invitation.objects.count() == 1
+    assert Membership.objects.get(pk=world.carol.pk).role == "rep"

@@ -53,6 +53,9 @@ def test_it_names_a_file_it_cannot_read(monkeypatch, tmp_path):
         ("EMAIL_URL", "pigeon://x", lambda: env.email("EMAIL_URL", ""), "EMAIL_URL: unsupported scheme 'pigeon'"),
         ("EMAIL_URL", "smtp://h:99999", lambda: env.email("EMAIL_URL", ""), "EMAIL_URL: 'smtp://h:99999' has a bad port"),
         ("LOG_LEVEL", "LOUD", lambda: env.choice("LOG_LEVEL", "INFO", ["INFO"]), "LOG_LEVEL: expected one of INFO"),
+        ("SITE_URL", "warmline.example", lambda: env.url("SITE_URL", ""), "SITE_URL: expected an http:// or https:// URL"),
+        ("WARMLINE_DATA_DIR", __file__, lambda: env.directory("WARMLINE_DATA_DIR", ""),
+         f"WARMLINE_DATA_DIR: {__file__!r} exists and is not a folder"),
     ],
 )
 def test_it_names_the_variable_with_a_bad_value(monkeypatch, name, value, call, message):

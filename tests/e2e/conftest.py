@@ -18,14 +18,10 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-# Playwright's sync API runs an event loop in the test's thread; Django would
-# then refuse ORM calls made by the test (SynchronousOnlyOperation).
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+import pytest
+from playwright.sync_api import Browser, Locator, Page, Playwright, expect, sync_playwright
 
-import pytest  # noqa: E402
-from playwright.sync_api import Browser, Locator, Page, Playwright, expect, sync_playwright  # noqa: E402
-
-from tests.personas import PASSWORD, World, build_world  # noqa: E402
+from tests.personas import PASSWORD, World, build_world
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -109,13 +105,25 @@ def _chromium() -> Path:
     return CHROMIUM
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
-    with sync_playwright() as pw:
-        yield pw
+    # Playwright's sync API keeps an event loop running in this thread, so
+    # Django would refuse the test's own ORM calls (SynchronousOnlyOperation).
+    # Allow them only while the browser runs: per module, not for the session,
+    # so the other tests keep Django's async-safety check.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as pw:
+            yield pw
+    finally:
+        if previous is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(_chromium: Path, playwright: Playwright) -> Iterator[Browser]:
     browser = playwright.chromium.launch(executable_path=str(_chromium), headless=True, args=CHROMIUM_ARGS)
     yield browser

@@ -87,6 +87,7 @@ def teams_of(viewer: Membership) -> QuerySet[Team]:
     return (
         Team.objects.filter(workspace_id=viewer.workspace_id)
         .filter(Q(manager=viewer) | Q(team_members__membership=viewer))
+        .select_related("manager__user")
         .distinct()
         .order_by("name")
     )

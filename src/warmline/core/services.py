@@ -66,9 +66,12 @@ def create_admin(email: str, workspace_name: str, password: str, full_name: str 
     An existing user keeps their password unless a new one is given.
     """
     email = User.objects.normalize_email(email.strip()).lower()
-    workspace = Workspace.objects.filter(name=workspace_name.strip()).first()
-    if workspace is None:
-        workspace = Workspace.objects.filter(slug=workspace_name.strip()).first()
+    named = list(Workspace.objects.filter(name=workspace_name.strip())[:2])
+    if len(named) > 1:
+        raise ValidationError(
+            {"workspace": f"Several workspaces are called {workspace_name!r}; give the slug of the one you mean."}
+        )
+    workspace = named[0] if named else Workspace.objects.filter(slug=workspace_name.strip()).first()
     workspace_created = workspace is None
     if workspace is None:
         workspace = create_workspace(workspace_name)

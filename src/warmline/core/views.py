@@ -35,7 +35,8 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "member_count": queries.members_for(m).filter(is_active=True).count(),
         "team_count": queries.teams_for(m).count(),
-        "my_teams": queries.teams_of(m),
+        # Admins oversee every team; everyone else sees the teams they are on.
+        "teams": queries.teams_for(m) if m.is_admin else queries.teams_of(m),
         "pending_invitation_count": queries.pending_invitation_count(m),
         "token_count": queries.tokens_for(m).filter(revoked_at__isnull=True).count(),
     }

@@ -18,6 +18,9 @@ def run_gunicorn(host: str, port: int, workers: int, threads: int, on_ready=None
             self.cfg.set("accesslog", "-")
             self.cfg.set("timeout", 60)
             self.cfg.set("graceful_timeout", 20)
+            # gunicorn's control socket defaults to one path per user
+            # (~/.gunicorn), which two instances would fight over.
+            self.cfg.set("control_socket_disable", True)
             # Only the proxy in front of us may set X-Forwarded-* headers.
             self.cfg.set("forwarded_allow_ips", env.string("FORWARDED_ALLOW_IPS", "127.0.0.1,::1"))
             if on_ready is not None:
