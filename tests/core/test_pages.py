@@ -99,8 +99,8 @@ def test_it_lists_in_constant_queries(world, django_assert_num_queries, path, qu
 def test_it_renders_home_for_an_admin_in_constant_queries(world, django_assert_num_queries):
     client = world.client_for(world.alice)
     _fill_workspace(world, 2)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         assert "managed by Bob Manager" in client.get("/").content.decode()
     _fill_workspace(world, 6)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get("/")
