@@ -183,3 +183,23 @@ def test_it_refuses_admin_routes_to_other_roles(world, who, method, path, data):
     assert Invitation.objects.get(pk=invitation.pk).status == "pending"
     assert Invitation.objects.count() == 1
     assert Membership.objects.get(pk=world.carol.pk).role == "rep"
+
+
+def test_it_keeps_a_deactivated_manager_when_a_team_is_saved(world):
+    services.update_member(world.alice, world.bob, "manager", "", "", is_active=False)
+    response = world.client_for(world.alice).post(
+        f"/settings/teams/{world.east.public_id}/",
+        {"name": "East Coast", "manager": world.bob.public_id, "members": [world.carol.public_id]},
+    )
+    assert response.status_code == 302
+    world.east.refresh_from_db()
+    assert (world.east.name, world.east.manager) == ("East Coast", world.bob)
+    # Keeping is allowed; appointing an inactive manager is not.
+    with pytest.raises(ValidationError, match="make them a manager first"):
+        services.create_team(world.alice, "North", world.bob)
+
+
+def test_it_offers_only_managers_and_admins_as_team_manager(world):
+    candidates = queries.team_candidates(world.alice, world.east)
+    assert set(candidates["manager"]) == {world.alice, world.bob}
+    assert set(candidates["members"]) == {world.alice, world.bob, world.carol}

@@ -97,11 +97,13 @@ def team_candidates(viewer: Membership, team: Team | None = None) -> dict[str, Q
     """Who may be picked as a team's manager and members: active managers or
     admins, and active members; plus whoever is on the team now, so saving the
     form never drops someone silently."""
-    current = Q(team_members__team=team) | Q(managed_teams=team) if team is not None else Q(pk__in=[])
+    nobody = Q(pk__in=[])
+    current_manager = Q(managed_teams=team) if team is not None else nobody
+    current_members = Q(team_members__team=team) if team is not None else nobody
     people = members_for(viewer)
     return {
-        "manager": people.filter(Q(is_active=True, role__in=[Role.ADMIN, Role.MANAGER]) | current).distinct(),
-        "members": people.filter(Q(is_active=True) | current).distinct(),
+        "manager": people.filter(Q(is_active=True, role__in=[Role.ADMIN, Role.MANAGER]) | current_manager).distinct(),
+        "members": people.filter(Q(is_active=True) | current_members).distinct(),
     }
 
 

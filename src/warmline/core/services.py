@@ -31,7 +31,7 @@ def _require_admin(actor: Membership, *objects) -> None:
     """Only an admin may act, and only on objects of their own workspace."""
     if actor.role != Role.ADMIN:
         raise PermissionDenied("Only workspace admins can do this.")
-    if any(obj.workspace_id != actor.workspace_id for obj in objects):
+    if any(obj is not None and obj.workspace_id != actor.workspace_id for obj in objects):
         raise PermissionDenied("That belongs to another workspace.")
 
 
@@ -94,7 +94,7 @@ def create_admin(email: str, workspace_name: str, password: str, full_name: str 
 
 
 def _check_team(actor: Membership, name: str, manager: Membership | None, members, team: Team | None = None) -> str:
-    _require_admin(actor, *([team] if team else []))
+    _require_admin(actor, team)
     name = name.strip()
     if not name:
         raise ValidationError({"name": "A team needs a name."})
@@ -102,14 +102,21 @@ def _check_team(actor: Membership, name: str, manager: Membership | None, member
     if team is not None:
         same_name = same_name.exclude(pk=team.pk)
     if same_name.exists():
-        raise ValidationError({"name": f"There is already a team called {name!r}."})
+        raise _name_taken(name)
     if manager is not None and manager.workspace_id != actor.workspace_id:
         raise ValidationError({"manager": "The manager must belong to this workspace."})
-    if manager is not None and (not manager.is_active or manager.role == Role.REP):
+    # A new manager must be able to manage; keeping the current one (even if
+    # since deactivated) must not stop the rest of the team from being saved.
+    keeps_manager = team is not None and manager is not None and manager.pk == team.manager_id
+    if manager is not None and not keeps_manager and (not manager.is_active or manager.role == Role.REP):
         raise ValidationError({"manager": f"{manager.user.display_name} cannot manage a team: make them a manager first."})
     if any(m.workspace_id != actor.workspace_id for m in members):
         raise ValidationError({"members": "Every member must belong to this workspace."})
     return name
+
+
+def _name_taken(name: str) -> ValidationError:
+    return ValidationError({"name": f"There is already a team called {name!r}."})
 
 
 def _set_team_members(actor: Membership, team: Team, members, via: str) -> None:
@@ -133,7 +140,7 @@ def create_team(
                 workspace_id=actor.workspace_id, name=name, manager=manager, created_by=actor.user, created_via=via
             )
     except IntegrityError:  # another request created the same name just now
-        raise ValidationError({"name": f"There is already a team called {name!r}."}) from None
+        raise _name_taken(name) from None
     _set_team_members(actor, team, members, via)
     return team
 
@@ -148,7 +155,7 @@ def update_team(
         with transaction.atomic():
             team.save(update_fields=["name", "manager"])
     except IntegrityError:
-        raise ValidationError({"name": f"There is already a team called {name.strip()!r}."}) from None
+        raise _name_taken(team.name) from None
     _set_team_members(actor, team, members, via)
     return team
 
@@ -246,7 +253,7 @@ def invite_user(
     The link goes only to the invitee: it is not returned to the API, so an
     admin cannot open an account for an address they do not own.
     """
-    _require_admin(actor, *([team] if team else []))
+    _require_admin(actor, team)
     email = User.objects.normalize_email(email.strip()).lower()
     try:
         validate_email(email)

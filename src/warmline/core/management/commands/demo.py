@@ -3,9 +3,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from warmline import env
+from warmline.core import queries
 from warmline.core.demo import DEMO_ADMIN_EMAIL
 from warmline.core.management.commands.serve import run_gunicorn
-from warmline.core.models import User
 from warmline.demo import load_demo
 
 
@@ -30,7 +30,7 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         if no_serve:
             return
-        admin = User.objects.filter(email=DEMO_ADMIN_EMAIL).first()
+        admin = queries.user_by_email(DEMO_ADMIN_EMAIL)
         if admin is not None and admin.check_password(password):
             login = f"Sign in as {DEMO_ADMIN_EMAIL} with password {password}"
         else:
