@@ -136,7 +136,12 @@ def database(name: str, default: str) -> dict:
         config["OPTIONS"] = {
             "timeout": 20,
             "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+            # A 64 MB page cache (the default is 2 MB) keeps the indexes of a large
+            # network in memory during imports.
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+                "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
+            ),
         }
     else:
         config["ENGINE"] = "django.db.backends.postgresql"

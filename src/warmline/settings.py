@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "axes",
     "ninja",
     "warmline.core",
+    "warmline.network",
 ]
 
 MIDDLEWARE = [
@@ -136,3 +137,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.choice("LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR"])},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Imports: the largest file accepted (bytes), from any channel.
+WARMLINE_IMPORT_MAX_BYTES = env.integer("WARMLINE_IMPORT_MAX_BYTES", 100 * 1024 * 1024, minimum=1024)
+# Uploads larger than this go to a temporary file rather than memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

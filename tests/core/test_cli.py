@@ -63,9 +63,9 @@ def test_it_prints_stats_as_json(world):
     out, _ = _call("stats", "--json")
     data = json.loads(out)
     by_slug = {w["slug"]: w for w in data["workspaces"]}
-    assert by_slug["acme"]["counts"]["membership"] == 3
+    assert by_slug["acme"]["counts"]["memberships"] == 3
     assert by_slug["acme"]["counts"]["team"] == 1
-    assert by_slug["bravo"]["counts"]["membership"] == 1
+    assert by_slug["bravo"]["counts"]["memberships"] == 1
 
 
 def test_it_prints_stats_of_one_workspace(world):

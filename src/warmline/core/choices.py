@@ -18,3 +18,11 @@ class Channel(models.TextChoices):
     IMPORT = "import", "Import"
     RULE = "rule", "Rule"
     DEMO = "demo", "Demo data"
+
+
+class Sharing(models.TextChoices):
+    """What colleagues may see of an employee's imported network."""
+
+    SHARE = "share", "Share: colleagues see the relationship"
+    EXISTENCE = "existence", "Existence only: colleagues see that a path exists, not the contact's details"
+    PRIVATE = "private", "Private: only I see it"

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from warmline.core.choices import Channel, Role
+from warmline.core.choices import Channel, Role, Sharing
 
 
 def new_public_id() -> str:
@@ -78,6 +78,8 @@ class Workspace(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
+    # Applies to every member who has not chosen for their own imported network.
+    network_sharing = models.CharField(max_length=10, choices=Sharing.choices, default=Sharing.SHARE)
 
     def __str__(self) -> str:
         return self.name
@@ -106,6 +108,8 @@ class Membership(WorkspaceScoped):
     title = models.CharField(max_length=120, blank=True)
     department = models.CharField(max_length=120, blank=True)
     is_active = models.BooleanField(default=True)
+    # '' follows the workspace default (Workspace.network_sharing).
+    network_sharing = models.CharField(max_length=10, choices=Sharing.choices, blank=True)
 
     class Meta:
         constraints = [
@@ -122,6 +126,10 @@ class Membership(WorkspaceScoped):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+    @property
+    def effective_network_sharing(self) -> str:
+        return self.network_sharing or self.workspace.network_sharing
 
 
 

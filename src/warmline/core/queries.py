@@ -197,6 +197,10 @@ def workspace_tables() -> list:
     return sorted(found, key=lambda m: m._meta.db_table)
 
 
+def _table_key(model) -> str:
+    return str(model._meta.verbose_name_plural).replace(" ", "_")
+
+
 def workspace_stats(slug: str | None = None) -> list[dict]:
     """Row counts of every workspace table, per workspace."""
     workspaces = Workspace.objects.order_by("slug")
@@ -208,7 +212,7 @@ def workspace_stats(slug: str | None = None) -> list[dict]:
             "slug": ws.slug,
             "name": ws.name,
             "id": ws.public_id,
-            "counts": {m._meta.db_table.removeprefix("core_"): m.objects.filter(workspace=ws).count() for m in tables},
+            "counts": {_table_key(m): m.objects.filter(workspace=ws).count() for m in tables},
         }
         for ws in workspaces
     ]

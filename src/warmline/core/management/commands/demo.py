@@ -1,3 +1,7 @@
+import os
+import subprocess
+import sys
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -45,4 +49,12 @@ class Command(BaseCommand):
             "  (every demo user, e.g. dana.lee@example.com, has the same password)\n"
             "  Press Ctrl+C to stop.\n"
         )
-        run_gunicorn(host, port, workers=2, threads=4, on_ready=lambda: self.stdout.write(banner))
+        # Imports queued from the UI run in a worker beside the server; it stops with the server.
+        worker = subprocess.Popen(
+            [sys.executable, "-c", "from warmline.cli import main; main()", "worker", "--parent-pid", str(os.getpid())],
+        )
+        try:
+            run_gunicorn(host, port, workers=2, threads=4, on_ready=lambda: self.stdout.write(banner))
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class NetworkConfig(AppConfig):
+    name = "warmline.network"
+    label = "network"
+    verbose_name = "Relationship network"
+    default_auto_field = "django.db.models.BigAutoField"
