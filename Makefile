@@ -8,7 +8,7 @@ VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: demo test test-sqlite test-postgres install install-test serve bench lint vendor clean
+.PHONY: demo test test-sqlite test-postgres install install-test serve bench bench-import lint vendor clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -39,6 +39,10 @@ bench: install-test
 	@if ls bench/bench_*.py >/dev/null 2>&1; then \
 		for b in bench/bench_*.py; do $(VENV)/bin/python $$b || exit 1; done; \
 	else echo "No benchmarks yet: later issues add them under bench/."; fi
+
+# One benchmark: make bench-import runs bench/bench_import.py (BENCH_ARGS passes options).
+bench-%: install-test
+	$(VENV)/bin/python bench/bench_$*.py $(BENCH_ARGS)
 
 vendor:
 	./scripts/vendor-static

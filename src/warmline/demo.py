@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from django.db import transaction
+
 from warmline.core import demo as core_demo
 from warmline.core.models import Workspace
+from warmline.network import demo as network_demo
 
 
 def load_demo(password: str) -> tuple[Workspace, bool]:
@@ -11,5 +14,8 @@ def load_demo(password: str) -> tuple[Workspace, bool]:
     existing = Workspace.objects.filter(slug=core_demo.DEMO_SLUG).first()
     if existing is not None:
         return existing, False
-    demo = core_demo.populate(password)
+    # One transaction: a load that fails half-way leaves nothing to be "reused".
+    with transaction.atomic():
+        demo = core_demo.populate(password)
+        network_demo.populate(demo)
     return demo.workspace, True

@@ -64,7 +64,7 @@ def test_it_prints_stats_as_json(world):
     data = json.loads(out)
     by_slug = {w["slug"]: w for w in data["workspaces"]}
     assert by_slug["acme"]["counts"]["memberships"] == 3
-    assert by_slug["acme"]["counts"]["team"] == 1
+    assert by_slug["acme"]["counts"]["teams"] == 1
     assert by_slug["bravo"]["counts"]["memberships"] == 1
 
 

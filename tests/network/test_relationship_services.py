@@ -72,7 +72,8 @@ def test_it_turns_overlapping_employment_into_shared_employer_ties(world):
     assert dana_priya.kind == "former_colleague"
     evidence = dana_priya.evidence.get()
     assert evidence.months == 41
-    assert "Initech 2019–2022" in evidence.detail
+    assert evidence.detail == "Initech"  # the strength rules say the years
+    assert "orked together at Initech for 3 years, until 2022" in dana_priya.strength_reason
     assert frozenset((dana.pk, late.pk)) not in ties  # Al joined after Dana left
     assert ties[frozenset((priya.pk, late.pk))].kind == "colleague"  # both still there
 

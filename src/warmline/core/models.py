@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import secrets
+import time
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -16,8 +18,14 @@ from warmline.core.choices import Channel, Role, Sharing
 
 
 def new_public_id() -> str:
-    """A non-guessable id for URLs and API payloads (never the row's integer key)."""
-    return secrets.token_urlsafe(12)
+    """A non-guessable id for URLs and API payloads (never the row's integer key).
+
+    80 random bits after a millisecond timestamp: the timestamp keeps new ids
+    next to each other in the unique index, so inserting a million rows does
+    not touch a million random index pages.
+    """
+    stamp = time.time_ns() // 1_000_000
+    return base64.urlsafe_b64encode(stamp.to_bytes(6, "big") + secrets.token_bytes(10)).decode().rstrip("=")
 
 
 def hash_secret(secret: str) -> str:

@@ -56,6 +56,8 @@ KIND_FOR_FORMAT = {
     ImportFormat.HUBSPOT: RelationshipKind.CLIENT_CONTACT,
     ImportFormat.SALESFORCE: RelationshipKind.CLIENT_CONTACT,
 }
+COMPANY, PERSON, EMAIL = Company._meta.db_table, Person._meta.db_table, PersonEmail._meta.db_table
+RELATIONSHIP, EVIDENCE = Relationship._meta.db_table, Evidence._meta.db_table
 # Contacts of one CRM account know each other; past this size the company's
 # employee list (not a clique of ties) says who works with whom.
 SAME_ACCOUNT_TIE_LIMIT = 10
@@ -166,6 +168,10 @@ def execute(
     )
     if stage is not None:
         stage("Matching and saving", parsed.rows_read)
+    if connection.vendor == "sqlite":
+        # Imports touch index pages all over a large network: give this connection a 256 MB page cache.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size=-262144")
     with transaction.atomic():
         workspace = _lock_workspace(run.workspace_id)
         owner = None
@@ -297,20 +303,19 @@ class _Importer:
                 ExternalId.objects.filter(workspace=self.ws, system=self.fmt, value__in=chunk, company__isnull=False)
                 .values_list("value", "company_id")
             )
-        by_domain: dict[str, int] = {}
-        for chunk in bulk.in_chunks(sorted(domains)):
-            by_domain.update(Company.objects.filter(workspace=self.ws, domain__in=chunk).values_list("domain", "id"))
+        # The NOT (domain = '') term repeats the partial unique index's predicate, so SQLite uses it.
+        by_domain: dict[str, int] = dict(bulk.select_in(
+            f"SELECT domain, id FROM {COMPANY} WHERE workspace_id = %s AND NOT (\"domain\" = '') AND domain IN",
+            domains, [self.ws],
+        ))
         by_key: dict[str, int] = {}
         without_domain: set[int] = set()
-        for chunk in bulk.in_chunks(sorted(keys)):
-            for key, pk, domain in (
-                Company.objects.filter(workspace=self.ws, name_key__in=chunk)
-                .order_by("-id")
-                .values_list("name_key", "id", "domain")
-            ):
-                by_key[key] = pk  # ordered so the oldest company wins
-                if not domain:
-                    without_domain.add(pk)
+        found = bulk.select_in(f"SELECT name_key, id, domain FROM {COMPANY} WHERE workspace_id = %s AND name_key IN",
+                               keys, [self.ws])
+        for key, pk, domain in sorted(found, key=lambda row: -row[1]):
+            by_key[key] = pk  # the oldest company wins
+            if not domain:
+                without_domain.add(pk)
         new_companies, new_account_ids, domain_updates = [], [], []
         resolved: dict[tuple, int] = {}
         for ref, name in refs.items():
@@ -379,16 +384,13 @@ class _Importer:
         emails = {e for r in rows for e in r.emails}
         ext_ids = {r.rec.external_id for r in rows if r.rec.external_id}
         ext_ids |= {r.rec.reports_to_id for r in rows if r.rec.reports_to_id}
-        self.by_slug: dict[str, int] = {}
-        for chunk in bulk.in_chunks(sorted(slugs)):
-            self.by_slug.update(
-                Person.objects.filter(workspace=self.ws, linkedin_slug__in=chunk).values_list("linkedin_slug", "id")
-            )
-        self.by_email: dict[str, int] = {}
-        for chunk in bulk.in_chunks(sorted(emails)):
-            self.by_email.update(
-                PersonEmail.objects.filter(workspace=self.ws, email__in=chunk).values_list("email", "person_id")
-            )
+        self.by_slug: dict[str, int] = dict(bulk.select_in(
+            f"SELECT linkedin_slug, id FROM {PERSON} WHERE workspace_id = %s AND NOT (\"linkedin_slug\" = '') "
+            "AND linkedin_slug IN", slugs, [self.ws],
+        ))
+        self.by_email: dict[str, int] = dict(bulk.select_in(
+            f"SELECT email, person_id FROM {EMAIL} WHERE workspace_id = %s AND email IN", emails, [self.ws]
+        ))
         self.by_ext: dict[str, int] = {}
         for chunk in bulk.in_chunks(sorted(ext_ids)):
             self.by_ext.update(
@@ -396,13 +398,10 @@ class _Importer:
                 .values_list("value", "person_id")
             )
         existing_ids = set(self.by_slug.values()) | set(self.by_email.values()) | set(self.by_ext.values())
-        self.existing: dict[int, dict] = {}
-        for chunk in bulk.in_chunks(sorted(existing_ids)):
-            for values in Person.objects.filter(pk__in=chunk).values(
-                "id", "linkedin_slug", "linkedin_url", "company_id", "title", "phone", "function", "city", "region",
-                "country", "listed", "membership_id", "full_name", "merged_into_id",
-            ):
-                self.existing[values["id"]] = values
+        columns = ("id", "linkedin_slug", "linkedin_url", "company_id", "title", "phone", "function", "city",
+                   "region", "country", "listed", "membership_id", "full_name", "merged_into_id")
+        found = bulk.select_in(f"SELECT {', '.join(columns)} FROM {PERSON} WHERE id IN", existing_ids)
+        self.existing: dict[int, dict] = {row[0]: dict(zip(columns, row, strict=True)) for row in found}
 
         unresolved = [r for r in rows if not self._deterministic(r)]
         self.blocks = self._load_blocks(unresolved)
@@ -482,11 +481,8 @@ class _Importer:
             del self.updates[pid]
 
     def _company_keys(self, rows: list[_Row]) -> dict[int, str]:
-        ids = {r.company_id for r in rows if r.company_id}
-        keys = {}
-        for chunk in bulk.in_chunks(sorted(i for i in ids if i > 0)):
-            keys.update(Company.objects.filter(pk__in=chunk).values_list("id", "name_key"))
-        return keys
+        ids = {r.company_id for r in rows if r.company_id and r.company_id > 0}
+        return dict(bulk.select_in(f"SELECT id, name_key FROM {COMPANY} WHERE id IN", ids))
 
     def _load_blocks(self, rows: list[_Row]) -> dict[str, list[tuple]]:
         """Candidates for fuzzy matching: people sharing a blocking key, minus certain mismatches."""
@@ -627,10 +623,7 @@ class _Importer:
         return ties
 
     def _employee_person_ids(self, ids: set[int]) -> set[int]:
-        found = set()
-        for chunk in bulk.in_chunks(sorted(i for i in ids if i in self.existing)):
-            found.update(Person.objects.filter(pk__in=chunk, membership__isnull=False).values_list("id", flat=True))
-        return found
+        return {pid for pid in ids if self.existing.get(pid, {}).get("membership_id")}
 
     def write_ties(self, ties: list[tuple]) -> None:
         specs: dict[tuple[int, int], list[tuple]] = defaultdict(list)
@@ -642,16 +635,14 @@ class _Importer:
             seen.add((a, b, source, key))
             specs[(a, b)].append((kind, owner_id, source, key, on, detail))
         existing: dict[tuple[int, int], int] = {}
-        firsts = sorted({a for a, _ in specs})
-        for chunk in bulk.in_chunks(firsts):
-            for pk, a, b in Relationship.objects.filter(person_a__in=chunk).values_list("id", "person_a", "person_b"):
-                if (a, b) in specs:
-                    existing[(a, b)] = pk
-        have_evidence = set()
-        for chunk in bulk.in_chunks(sorted(existing.values())):
-            have_evidence.update(
-                Evidence.objects.filter(relationship__in=chunk).values_list("relationship_id", "source", "key")
-            )
+        found = bulk.select_in(f"SELECT id, person_a_id, person_b_id FROM {RELATIONSHIP} WHERE person_a_id IN",
+                               {a for a, _ in specs})
+        for pk, a, b in found:
+            if (a, b) in specs:
+                existing[(a, b)] = pk
+        have_evidence = set(bulk.select_in(
+            f"SELECT relationship_id, source, key FROM {EVIDENCE} WHERE relationship_id IN", existing.values()
+        ))
         new_pairs = [pair for pair in specs if pair not in existing]
         ids = bulk.allocate_ids(Relationship, len(new_pairs))
         relationship_rows, evidence_rows, touched = [], [], set()

@@ -20,6 +20,28 @@ from warmline.network.choices import (
 )
 
 
+def _unindexed_workspace():
+    """The workspace column of a big table whose composite indexes already start with it."""
+    return models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+", db_index=False)
+
+
+def _unindexed_creator():
+    """Who created a row of a big table: kept, but never searched by, so not indexed."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+
+
+def with_key(queryset, column: str):
+    """Restrict to rows where `column` is not '', written exactly as the partial unique index's predicate.
+
+    SQLite uses a partial index only when the query repeats its WHERE term; a bound
+    parameter (Django's `~Q(column="")`) does not count, and a lookup by LinkedIn
+    profile or domain would scan the whole workspace.
+    """
+    return queryset.extra(where=[f'NOT ("{column}" = \'\')'])
+
+
 class Company(WorkspaceScoped):
     """An organisation. Unique by normalised domain, or by normalised name when it has no domain."""
 
@@ -58,6 +80,8 @@ class Company(WorkspaceScoped):
 class Person(WorkspaceScoped):
     """Someone in the graph: a contact, a client, a partner, or one of our own employees."""
 
+    workspace = _unindexed_workspace()
+    created_by = _unindexed_creator()
     first_name = models.CharField(max_length=100, blank=True)
     last_name = models.CharField(max_length=100, blank=True)
     full_name = models.CharField(max_length=200)
@@ -112,7 +136,7 @@ class Person(WorkspaceScoped):
 class PersonEmail(models.Model):
     """An email address of a person, normalised; one person per address in a workspace."""
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    workspace = _unindexed_workspace()
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="emails")
     email = models.CharField(max_length=254)
 
@@ -157,6 +181,8 @@ class ExternalId(models.Model):
 class Relationship(WorkspaceScoped):
     """Two people who know each other, how, and how well. Stored once per pair (person_a has the lower id)."""
 
+    workspace = _unindexed_workspace()
+    created_by = _unindexed_creator()
     # Indexed by the pair constraint (person_a first) and by person_b's own index.
     person_a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", db_index=False)
     person_b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
@@ -198,7 +224,8 @@ class Relationship(WorkspaceScoped):
 class Evidence(models.Model):
     """One reason to believe a relationship exists: an import row, an interaction, a shared employer, a note."""
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    # Read through its relationship; only whole-workspace counts and deletes scan by workspace.
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+", db_index=False)
     # Indexed by the unique key constraint, which starts with it.
     relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="evidence", db_index=False)
     source = models.CharField(max_length=20, choices=EvidenceSource.choices)
@@ -212,9 +239,7 @@ class Evidence(models.Model):
         "ImportRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
     created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
-    )
+    created_by = _unindexed_creator()
 
     class Meta:
         verbose_name_plural = "evidence"

@@ -102,7 +102,9 @@ def search_people(
     if seniority:
         people = people.filter(seniority=seniority)
     if country:
-        people = people.filter(country__iexact=country.strip())
+        # Imports rarely say where a person is; their company's country stands in.
+        country = country.strip()
+        people = people.filter(Q(country__iexact=country) | Q(country="", company__country__iexact=country))
     if known_by:
         employee = Person.objects.filter(
             workspace_id=viewer.workspace_id, membership__public_id=known_by

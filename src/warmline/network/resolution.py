@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import unquote
 
 from rapidfuzz import fuzz
@@ -26,8 +27,11 @@ def _fold_once(text: str) -> str:
     return "".join(ch for ch in text if not unicodedata.category(ch).startswith("M")).casefold()
 
 
+@lru_cache(maxsize=65536)
 def _fold(text: str) -> str:
     """Case- and accent-folded text: 'Jörg' -> 'jorg', 'ß' -> 'ss'."""
+    if text.isascii():  # most names: nothing to decompose
+        return text.lower()
     # NFKD can turn a folded character into one that needs folding again (e.g. 'ℌ' -> 'H'): repeat until stable.
     for _ in range(4):
         folded = _fold_once(text)
@@ -229,6 +233,7 @@ def _domain_name(text: str) -> str:
     return labels[-2]
 
 
+@lru_cache(maxsize=65536)
 def company_key(name: str) -> str:
     """Matching key of a company name: "Acme, Inc.", "ACME Inc", "Acme Incorporated", "acme.com" -> 'acme'.
 
@@ -268,6 +273,8 @@ _EMOJI_EXTRA = frozenset({0x200D, 0x20E3}) | set(range(0xFE00, 0xFE10)) | set(ra
 
 def _strip_pictographs(text: str) -> str:
     """Remove emoji and other pictographs (with their joiners, variation selectors and skin tones)."""
+    if text.isascii():
+        return text
     out = []
     for ch in text:
         cp = ord(ch)
@@ -317,6 +324,7 @@ def _drop_credentials(text: str) -> str:
     return ", ".join(s for s in kept if s)
 
 
+@lru_cache(maxsize=65536)
 def clean_person_name(first: str, last: str, full: str = "") -> tuple[str, str, str]:
     """Display-clean (first, last, full): spaces, emoji and credentials removed; full split when first/last empty.
 
@@ -356,6 +364,7 @@ def _split_full(full: str) -> tuple[str, str]:
     return " ".join(words[:start]), last
 
 
+@lru_cache(maxsize=65536)
 def _name_parts_key(first: str, last: str) -> tuple[str, str]:
     first, last, _ = clean_person_name(first, last)
     first_words, last_words = _words(_fold(first)), _words(_fold(last))

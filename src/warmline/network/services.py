@@ -36,6 +36,7 @@ from warmline.network.models import (
     Person,
     PersonEmail,
     Relationship,
+    with_key,
 )
 from warmline.network.titles import seniority_for
 
@@ -75,10 +76,16 @@ def _refresh_strength(relationship: Relationship) -> None:
 def own_company(workspace: Workspace) -> Company:
     """The workspace's own company: employees work here."""
     key = resolution.company_key(workspace.name) or workspace.slug
-    company = Company.objects.filter(workspace=workspace, name_key=key).order_by("pk").first()
+    company = _oldest(Company.objects.filter(workspace=workspace, name_key=key))
     if company is None:
         company = Company.objects.create(workspace=workspace, name=workspace.name, name_key=key)
     return company
+
+
+def _oldest(queryset):
+    """The first-created match, found through the filter's index (`.first()` would order a big table by id)."""
+    pk = min(queryset.values_list("pk", flat=True), default=None)
+    return None if pk is None else queryset.model.objects.get(pk=pk)
 
 
 def ensure_person_for(membership: Membership) -> Person:
@@ -88,11 +95,8 @@ def ensure_person_for(membership: Membership) -> Person:
         return person
     user = membership.user
     email = user.email.lower()
-    person = (
-        Person.objects.filter(workspace=membership.workspace_id, emails__email=email, membership__isnull=True,
-                              merged_into__isnull=True)
-        .first()
-    )
+    known = PersonEmail.objects.filter(workspace=membership.workspace_id, email=email).select_related("person").first()
+    person = known.person if known and not known.person.membership_id and not known.person.merged_into_id else None
     if person is not None:
         person.membership = membership
         person.listed = True
@@ -120,14 +124,15 @@ def ensure_person_for(membership: Membership) -> Person:
 def resolve_company(workspace: Workspace, name: str, domain: str = "", *, actor=None, channel=Channel.UI) -> Company:
     """Find a company by domain or normalised name, or create it."""
     domain = resolution.normalize_domain(domain) if domain else ""
-    key = resolution.company_key(name) or resolution.company_key(domain)
+    # Keys are cut to the column's length: folding can make them longer than the name ('ß' → 'ss').
+    key = (resolution.company_key(name) or resolution.company_key(domain))[:200]
     if not key:
         raise ValidationError({"company": "A company needs a name."})
     if domain:
-        found = Company.objects.filter(workspace=workspace, domain=domain).first()
+        found = with_key(Company.objects.filter(workspace=workspace, domain=domain), "domain").first()
         if found:
             return found
-    found = Company.objects.filter(workspace=workspace, name_key=key).order_by("pk").first()
+    found = _oldest(Company.objects.filter(workspace=workspace, name_key=key))
     if found:
         if domain and not found.domain:
             found.domain = domain
@@ -157,7 +162,7 @@ def save_company(actor: Membership, company: Company | None, channel=Channel.UI,
     company.domain = resolution.normalize_domain(company.domain) if company.domain else ""
     if fields.get("domain") and not company.domain:
         raise ValidationError({"domain": f"'{fields['domain']}' is not a domain name."})
-    company.name_key = resolution.company_key(company.name)
+    company.name_key = resolution.company_key(company.name)[:200]
     if not company.name_key:
         raise ValidationError({"name": "A company needs a name."})
     if company.employee_count and "size_band" not in fields:
@@ -166,7 +171,7 @@ def save_company(actor: Membership, company: Company | None, channel=Channel.UI,
         raise ValidationError({"tags": "Tags are a list of words."})
     company.tags = sorted({t.strip() for t in company.tags if t.strip()})
     others = Company.objects.filter(workspace_id=actor.workspace_id).exclude(pk=company.pk)
-    if company.domain and others.filter(domain=company.domain).exists():
+    if company.domain and with_key(others.filter(domain=company.domain), "domain").exists():
         raise ValidationError({"domain": f"Another company already has the domain {company.domain}."})
     if not company.domain and others.filter(domain="", name_key=company.name_key).exists():
         raise ValidationError({"name": f"A company named like '{company.name}' already exists."})
@@ -198,15 +203,16 @@ def save_person(actor: Membership, person: Person | None, channel=Channel.UI, **
     if not (first or last):
         raise ValidationError({"first_name": "A person needs a name."})
     person.first_name, person.last_name, person.full_name = first[:100], last[:100], full[:200]
-    person.name_key = resolution.name_key(first, last)
-    person.block_key = resolution.block_key(first, last)
+    person.name_key = resolution.name_key(first, last)[:200]
+    person.block_key = resolution.block_key(first, last)[:120]
     if "seniority" not in fields and "title" in fields:
         person.seniority = seniority_for(person.title)
     if "linkedin_url" in fields:
-        person.linkedin_slug = resolution.linkedin_slug(person.linkedin_url) if person.linkedin_url else ""
+        person.linkedin_slug = resolution.linkedin_slug(person.linkedin_url)[:200] if person.linkedin_url else ""
         if person.linkedin_url and not person.linkedin_slug:
             raise ValidationError({"linkedin_url": f"'{person.linkedin_url}' is not a LinkedIn profile address."})
-        clash = Person.objects.filter(workspace_id=actor.workspace_id, linkedin_slug=person.linkedin_slug)
+        clash = with_key(Person.objects.filter(workspace_id=actor.workspace_id, linkedin_slug=person.linkedin_slug),
+                         "linkedin_slug")
         if person.linkedin_slug and clash.exclude(pk=person.pk).exists():
             raise ValidationError({"linkedin_url": "Another person already has this LinkedIn profile."})
     if company is not ...:
@@ -223,7 +229,7 @@ def save_person(actor: Membership, person: Person | None, channel=Channel.UI, **
         normalised = []
         for raw in emails:
             email = resolution.normalize_email(raw)
-            if not email:
+            if not email or len(email) > 254:
                 raise ValidationError({"emails": f"'{raw}' is not an email address."})
             if email not in normalised:
                 normalised.append(email)
@@ -379,13 +385,12 @@ def derive_shared_employer_ties(employment: Employment, *, actor: Membership | N
         kind = RelationshipKind.COLLEAGUE if ended is None else RelationshipKind.FORMER_COLLEAGUE
         relationship, _ = _get_or_create_relationship(actor, person, other.person, kind, Channel.RULE)
         first, second = sorted((employment.pk, other.pk))
-        company = employment.company.name
-        years = f"{start.year}–{ended.year}" if ended else f"since {start.year}"
         Evidence.objects.update_or_create(
             relationship=relationship, source=EvidenceSource.SHARED_EMPLOYER, key=f"employment:{first}:{second}",
             defaults={
+                # The strength rules expect the company here; they say the years themselves.
                 "workspace_id": employment.workspace_id, "on": start, "months": months, "ended_on": ended,
-                "detail": f"Worked together at {company} {years}"[:300],
+                "detail": employment.company.name[:300],
             },
         )
         _refresh_strength(relationship)

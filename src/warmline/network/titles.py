@@ -9,8 +9,9 @@ _RULES = [
     ("c_level", re.compile(
         r"\b(chief|ceo|cfo|cto|coo|cmo|cro|cio|ciso|cpo|(?<!vice )(?<!vice-)president|founder|co-founder|cofounder|owner|"
         r"managing partner|managing director|general partner)\b")),
-    ("vp", re.compile(r"\b(vp|svp|evp|avp|vice president|vice-president|head of)\b")),
-    ("director", re.compile(r"\b(director|dir\.?)\b")),
+    ("c_level", re.compile(r"^(senior |managing |equity |general )?partner\b")),
+    ("vp", re.compile(r"\b(vp|svp|evp|avp|vice president|vice-president|head of|general counsel)\b")),
+    ("director", re.compile(r"\b(director|dir\.?|controller|comptroller|treasurer)\b")),
     ("manager", re.compile(r"\b(manager|mgr|lead|supervisor|team lead)\b")),
     ("senior", re.compile(r"\b(senior|sr\.?|principal|staff|expert|architect)\b")),
 ]
