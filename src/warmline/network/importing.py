@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from warmline.core.choices import Channel
-from warmline.core.models import Membership, Workspace, new_public_id
+from warmline.core.models import Membership, Workspace, new_public_id, new_public_ids
 from warmline.network import bulk, resolution
 from warmline.network import strength as strength_rules
 from warmline.network.choices import EvidenceSource, ImportFormat, ImportStatus, RelationshipKind
@@ -282,15 +282,18 @@ class _Importer:
 
     def resolve_companies(self, rows: list[_Row]) -> None:
         refs = {}
+        row_refs = []
         for row in rows:
             rec = row.rec
             domain = resolution.normalize_domain(rec.company_domain) if rec.company_domain else ""
-            key = resolution.company_key(rec.company) if rec.company else ""
+            key = resolution.company_key(rec.company)[:200] if rec.company else ""
             if not key and domain:
-                key = resolution.company_key(domain)
+                key = resolution.company_key(domain)[:200]
             if not key and not rec.account_id:
+                row_refs.append(None)
                 continue
             ref = (rec.account_id, domain, key)
+            row_refs.append(ref)
             refs.setdefault(ref, (rec.company or domain or rec.account_id)[:200])
         if not refs:
             return
@@ -348,13 +351,8 @@ class _Importer:
         bulk.update(Company, ["domain"], domain_updates)
         bulk.insert(ExternalId, ["workspace", "system", "value", "person", "company"],
                     [(w, s, v, p, self._company_placeholders.get(c, c)) for w, s, v, p, c in new_account_ids])
-        for row in rows:
-            rec = row.rec
-            domain = resolution.normalize_domain(rec.company_domain) if rec.company_domain else ""
-            key = resolution.company_key(rec.company) if rec.company else ""
-            if not key and domain:
-                key = resolution.company_key(domain)
-            pk = resolved.get((rec.account_id, domain, key))
+        for row, ref in zip(rows, row_refs, strict=True):
+            pk = resolved.get(ref)
             row.company_id = self._company_placeholders.get(pk, pk)
         self.summary.companies_created = len(new_companies)
 
@@ -535,11 +533,12 @@ class _Importer:
     def write_people(self) -> None:
         rows = []
         listed = self.listed
-        for row in self.new_people:
+        public_ids = new_public_ids(len(self.new_people))
+        for row, public_id in zip(self.new_people, public_ids, strict=True):
             rec = row.rec
             pid = self.person_ids[row.person_id] if row.person_id < 0 else row.person_id
             rows.append((
-                pid, self.ws, new_public_id(), self.db_now, self.actor_id, self.channel, row.first, row.last,
+                pid, self.ws, public_id, self.db_now, self.actor_id, self.channel, row.first, row.last,
                 row.full, row.name_key, row.block_key, rec.linkedin_url[:400] if row.slug else "", row.slug,
                 rec.phones[0][:60] if rec.phones else "", rec.title[:200], rec.department[:120],
                 seniority_for(rec.title), row.company_id, rec.country[:100], rec.region[:100], rec.city[:100],
@@ -583,12 +582,15 @@ class _Importer:
             owner_name = self.owner.user.display_name
             label = ImportFormat(self.fmt).label
             employees = self._employee_person_ids({r.person_id for r in rows})
+            details: dict = {}
             for row in rows:
                 if row.person_id == owner_pid:
                     continue
                 if self.fmt == ImportFormat.LINKEDIN:
                     on = row.rec.connected_on
-                    detail = f"Connected on LinkedIn {on:%d %b %Y}" if on else "Connected on LinkedIn"
+                    detail = details.get(on)
+                    if detail is None:
+                        detail = details[on] = f"Connected on LinkedIn {on:%d %b %Y}" if on else "Connected on LinkedIn"
                     key = "linkedin"
                 else:
                     on = self.today
@@ -646,11 +648,11 @@ class _Importer:
         new_pairs = [pair for pair in specs if pair not in existing]
         ids = bulk.allocate_ids(Relationship, len(new_pairs))
         relationship_rows, evidence_rows, touched = [], [], set()
-        for pair, pk in zip(new_pairs, ids, strict=True):
+        for pair, pk, public_id in zip(new_pairs, ids, new_public_ids(len(new_pairs)), strict=True):
             items = specs[pair]
             kind, owner_id = items[0][0], items[0][1]
             value = self._strength([(source, on, detail) for _, _, source, _, on, detail in items])
-            relationship_rows.append((pk, self.ws, new_public_id(), self.db_now, self.actor_id, self.channel, pair[0],
+            relationship_rows.append((pk, self.ws, public_id, self.db_now, self.actor_id, self.channel, pair[0],
                                       pair[1], kind, owner_id, "", value.value, value.reason[:300], self.db_now))
             for _, _, source, key, on, detail in items:
                 evidence_rows.append((self.ws, pk, source, on, detail[:300], key, self.run_id, self.db_now,

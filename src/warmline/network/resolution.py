@@ -62,6 +62,8 @@ def _words(folded: str, joiners: str = "'’.") -> list[str]:
 
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 _NOT_IN_SLUG = frozenset("/?#%")
+# What nearly every export row holds; anything else takes the general path below.
+_PLAIN_PROFILE = re.compile(r"(?:https?://)?(?:www\.)?linkedin\.com/in/([a-z0-9-]+)/?")
 
 
 def linkedin_slug(url: str) -> str:
@@ -71,6 +73,9 @@ def linkedin_slug(url: str) -> str:
     path like '/in/jane', and drops a locale suffix ('/in/jane/de'). The slug is percent-decoded and lower-case.
     A bare word ('jane-doe') is not clearly a profile, so it gives ''.
     """
+    plain = _PLAIN_PROFILE.fullmatch(url)
+    if plain:
+        return plain.group(1)
     text = _SCHEME.sub("", url.strip())
     text = text.split("#", 1)[0].split("?", 1)[0]
     if not text.startswith("/"):
