@@ -9,11 +9,16 @@ The baseline, measured in the same run on a 20k-row slice: the same parsed
 rows written with one ORM save per row for the person and one for the
 relationship, with no resolution at all.
 
+The exports are imported twice: one after another in one process (as the
+CLI does), and queued then run by two `warmline worker` processes at once (as
+imports from the UI and the API run in a deployment; one worker per core: while
+one writes, the other reads its next file).
+
 Each measurement runs in its own process, so its peak memory (ru_maxrss) is
 its own. Figures are printed as ratios against the baseline and written to
 bench/results/import.json.
 
-    python bench/bench_import.py [--employees N] [--connections M] [--engines sqlite,postgresql]
+    python bench/bench_import.py [--employees N] [--connections M] [--engines sqlite,postgresql] [--workers 2]
 """
 
 from __future__ import annotations
@@ -155,6 +160,47 @@ def measure_import(database_url: str, employees: int, connections: int) -> dict:
     }
 
 
+def queue_exports(database_url: str, employees: int, connections: int) -> dict:
+    """Queue every export as the UI and the API do (file stored on the run), for the workers."""
+    setup_django(database_url)
+    from warmline.core.choices import Channel
+    from warmline.network.models import ImportRun
+
+    pool = max(int(employees * connections * SHARED_SHARE / 2.5), connections)
+    workspace, members = make_workspace(employees)
+    for i, member in enumerate(members):
+        data = export(i, connections, pool)
+        ImportRun.objects.create(workspace=workspace, format="linkedin", owner=member, size=len(data), payload=data,
+                                 created_via=Channel.API)
+    return {"workspace": workspace.pk}
+
+
+def run_worker(database_url: str, employees: int, connections: int) -> dict:
+    """One `warmline worker --once`: claims queued imports until none is left."""
+    setup_django(database_url)
+    from warmline.worker import Worker
+
+    done = Worker().run_once()
+    return {"imports": done, "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+
+
+def count_results(database_url: str, employees: int, connections: int) -> dict:
+    setup_django(database_url)
+    from django.db.models import Sum
+
+    from warmline.network.models import ImportRun, Person, Relationship
+
+    runs = ImportRun.objects.filter(status="done")
+    failed = ImportRun.objects.exclude(status="done").count()
+    rows = sum(run.summary.get("rows_read", 0) for run in runs.only("summary"))
+    return {
+        "rows": rows, "failed_imports": failed, "people": Person.objects.count(),
+        "relationships": Relationship.objects.count(),
+        "people_created": sum(run.summary.get("people_created", 0) for run in runs.only("summary")),
+        "size": runs.aggregate(total=Sum("size"))["total"],
+    }
+
+
 def measure_baseline(database_url: str, employees: int, connections: int) -> dict:
     """One ORM save per row (person, then relationship), no resolution, on the first BASELINE_ROWS rows."""
     setup_django(database_url)
@@ -198,6 +244,28 @@ def child(kind: str, database_url: str, employees: int, connections: int) -> dic
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def measure_workers(database_url: str, employees: int, connections: int, workers: int) -> dict:
+    """The exports queued, then run by `workers` worker processes at once, as a deployment runs them."""
+    child("queue", database_url, employees, connections)
+    command = [sys.executable, __file__, "--child", "worker", "--database-url", database_url,
+               "--employees", str(employees), "--connections", str(connections)]
+    started = time.perf_counter()
+    processes = [subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=HERE.parent)
+                 for _ in range(workers)]
+    answers = [json.loads(p.communicate()[0].strip().splitlines()[-1]) for p in processes]
+    elapsed = time.perf_counter() - started
+    if any(p.returncode for p in processes):
+        raise SystemExit("a worker failed")
+    counts = child("count", database_url, employees, connections)
+    return {
+        **counts, "workers": workers, "seconds": round(elapsed, 2),
+        "rows_per_second": round(counts["rows"] / elapsed),
+        "imports_per_worker": [a["imports"] for a in answers],
+        "peak_rss_mb": max(a["peak_rss_mb"] for a in answers),
+        "peak_rss_mb_all_workers": sum(a["peak_rss_mb"] for a in answers),
+    }
+
+
 def postgres_database(base_url: str) -> str:
     """A fresh database beside the one named in base_url, so the benchmark never touches test data."""
     import psycopg
@@ -214,11 +282,13 @@ def main() -> None:
     parser.add_argument("--employees", type=int, default=1000)
     parser.add_argument("--connections", type=int, default=1000)
     parser.add_argument("--engines", default="sqlite,postgresql")
+    parser.add_argument("--workers", type=int, default=2, help="Worker processes for the queued run (default 2).")
     parser.add_argument("--child")
     parser.add_argument("--database-url")
     args = parser.parse_args()
     if args.child:
-        measure = measure_import if args.child == "import" else measure_baseline
+        measure = {"import": measure_import, "baseline": measure_baseline, "queue": queue_exports,
+                   "worker": run_worker, "count": count_results}[args.child]
         print(json.dumps(measure(args.database_url, args.employees, args.connections)))
         return
 
@@ -233,21 +303,28 @@ def main() -> None:
     for engine in args.engines.split(","):
         with tempfile.TemporaryDirectory() as tmp:
             if engine == "sqlite":
-                urls = [f"sqlite:///{tmp}/import.sqlite3", f"sqlite:///{tmp}/baseline.sqlite3"]
+                urls = [f"sqlite:///{tmp}/{name}.sqlite3" for name in ("import", "baseline", "workers")]
             elif engine == "postgresql" and pg_url:
-                urls = [postgres_database(pg_url)] * 2
+                urls = [postgres_database(pg_url)] * 3
             else:
                 print(f"{engine}: skipped (set WARMLINE_BENCH_POSTGRES_URL to measure PostgreSQL)")
                 continue
-            print(f"{engine}: importing {args.employees * args.connections:,} rows…", flush=True)
+            print(f"{engine}: importing {args.employees * args.connections:,} rows in one process…", flush=True)
             imported = child("import", urls[0], args.employees, args.connections)
             print(f"{engine}: baseline on {BASELINE_ROWS:,} rows…", flush=True)
             baseline = child("baseline", urls[1], args.employees, args.connections)
+            if engine == "postgresql":
+                urls[2] = postgres_database(pg_url)
+            print(f"{engine}: the same exports queued and run by {args.workers} workers…", flush=True)
+            by_workers = measure_workers(urls[2], args.employees, args.connections, args.workers)
         speed = imported["rows_per_second"] / baseline["rows_per_second"]
         memory = imported["peak_rss_mb"] / baseline["peak_rss_mb"]
+        workers_speed = by_workers["rows_per_second"] / baseline["rows_per_second"]
         results["engines"][engine] = {
-            "import": imported, "baseline": baseline,
+            "import": imported, "baseline": baseline, "workers": by_workers,
             "speed_ratio_vs_baseline": round(speed, 2), "memory_ratio_vs_baseline": round(memory, 2),
+            "workers_speed_ratio_vs_baseline": round(workers_speed, 2),
+            "workers_memory_ratio_vs_baseline": round(by_workers["peak_rss_mb_all_workers"] / baseline["peak_rss_mb"], 2),
             "target_rows_per_second": 20_000, "target_peak_rss_mb": 1536,
         }
         print(
@@ -256,6 +333,13 @@ def main() -> None:
             f"peak memory {imported['peak_rss_mb']} MB ({memory:.2f}× the baseline's {baseline['peak_rss_mb']} MB); "
             f"{imported['people']:,} people, {imported['relationships']:,} relationships; "
             f"re-import created {imported['reimport_created']}."
+        )
+        print(
+            f"{engine}: {by_workers['workers']} workers: {by_workers['rows']:,} rows in {by_workers['seconds']} s = "
+            f"{by_workers['rows_per_second']:,} rows/s ({workers_speed:.1f}× the baseline); peak memory "
+            f"{by_workers['peak_rss_mb']} MB per worker, {by_workers['peak_rss_mb_all_workers']} MB together; "
+            f"{by_workers['people']:,} people, {by_workers['relationships']:,} relationships, "
+            f"{by_workers['failed_imports']} failed imports."
         )
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "import.json").write_text(json.dumps(results, indent=2) + "\n")
