@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from warmline.api.main import api
 from warmline.core import forms, views
@@ -48,5 +48,6 @@ urlpatterns = [
     path("settings/invitations/<str:invitation_id>/resend/", views.invitation_resend, name="invitation_resend"),
     path("settings/tokens/", views.tokens, name="tokens"),
     path("settings/tokens/<str:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path("network/", include("warmline.network.urls")),
     path("api/v1/", _api_urls()),
 ]

@@ -14,14 +14,30 @@ def _objects_of_acme(world):
     """One Acme object per URL parameter name. A new parameterised route must
     add its parameter here, or test_it_knows_every_url_parameter fails."""
     from warmline.core import services
+    from warmline.network import services as network
+    from warmline.network.models import MatchCandidate
 
     invitation = services.invite_user(world.alice, "dave@acme.test", "rep").invitation
     token = services.create_api_token(world.alice, "acme token").token
+    jane = network.save_person(world.alice, None, first_name="Jane", last_name="Acmeperson", company="Acme Client")
+    twins = [network.save_person(world.alice, None, first_name="Twin", last_name="Acmeperson") for _ in range(4)]
+    candidate, merged = (
+        MatchCandidate.objects.create(workspace=world.acme, person_a=a, person_b=b, score=80, reasons=["same name"])
+        for a, b in (twins[:2], twins[2:])
+    )
+    run = network.queue_import(world.alice, fmt="linkedin", data=b"First Name,Last Name\nAcme,Contact\n",
+                               filename="acme-connections.csv", owner=world.alice)
     return {
         "team_id": world.east.public_id,
         "member_id": world.carol.public_id,
         "invitation_id": invitation.public_id,
         "token_id": token.public_id,
+        "person_id": jane.public_id,
+        "company_id": jane.company.public_id,
+        "relationship_id": network.record_tie(world.alice, jane, twins[0], kind="friend").public_id,
+        "import_id": run.public_id,
+        "candidate_id": candidate.public_id,
+        "merge_id": network.merge_candidate(world.alice, merged).public_id,
     }
 
 
@@ -95,13 +111,18 @@ def test_it_finds_the_same_objects_for_their_own_workspace(world, route):
 
 
 LIST_PAGES = ["/", "/settings/members/", "/settings/teams/", "/settings/invitations/", "/settings/tokens/",
-              "/api/v1/me", "/api/v1/members", "/api/v1/teams", "/api/v1/invitations", "/api/v1/tokens"]
+              "/api/v1/me", "/api/v1/members", "/api/v1/teams", "/api/v1/invitations", "/api/v1/tokens",
+              "/network/", "/network/?q=acme", "/network/companies/", "/network/imports/", "/network/review/",
+              "/network/sharing/", "/network/people/suggestions/?other_name=acme",
+              "/api/v1/people", "/api/v1/people?q=acme", "/api/v1/companies", "/api/v1/companies?q=acme",
+              "/api/v1/imports", "/api/v1/review", "/api/v1/merges", "/api/v1/me/network-sharing"]
 
 
 def test_it_lists_nothing_of_another_workspace(world):
-    """Charlie, admin of Bravo, sees none of Acme's people, teams, invitations or tokens."""
+    """Charlie, admin of Bravo, sees none of Acme's people, teams, invitations, tokens or network."""
     acme_marks = _objects_of_acme(world)
-    secrets_of_acme = {"alice@acme.test", "bob@acme.test", "carol@acme.test", "dave@acme.test", "acme token"}
+    secrets_of_acme = {"alice@acme.test", "bob@acme.test", "carol@acme.test", "dave@acme.test", "acme token",
+                       "Acmeperson", "Acme Client", "acme-connections.csv"}
     client = world.client_for(world.charlie)
     for path in LIST_PAGES:
         response = client.get(path)

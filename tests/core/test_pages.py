@@ -7,15 +7,20 @@ from warmline.core.models import Membership, Team, TeamMember, User
 
 @pytest.mark.parametrize("who", ["alice", "bob", "carol"])
 @pytest.mark.parametrize(
-    "path", ["/", "/settings/members/", "/settings/teams/", "/settings/tokens/", "/account/", "/account/password/"]
+    "path",
+    [
+        "/", "/settings/members/", "/settings/teams/", "/settings/tokens/", "/account/", "/account/password/",
+        "/network/", "/network/companies/", "/network/imports/", "/network/review/", "/network/sharing/",
+    ],
 )
 def test_it_renders_the_shell_pages_for_every_role(world, who, path):
     response = world.client_for(getattr(world, who)).get(path)
     assert response.status_code == 200
     html = response.content.decode()
     assert 'aria-label="Main"' in html and "Acme" in html
+    assert 'href="/network/"' in html and ">Network</a>" in html
     # Areas not built yet are hidden, not shown as empty pages.
-    for unbuilt in ("Network", "Paths", "Referrals", "Follow-ups", "Insights"):
+    for unbuilt in ("Paths", "Referrals", "Follow-ups", "Insights"):
         assert f">{unbuilt}</a>" not in html
 
 
@@ -84,6 +89,51 @@ def test_it_lists_in_constant_queries(world, django_assert_num_queries, path, qu
     _fill_workspace(world, 8)
     with django_assert_num_queries(queries):
         assert client.get(path).status_code == 200
+
+
+def _fill_network(world, n):
+    """n more of everything the network lists show: people at companies known by employees, imports, pairs, merges."""
+    from warmline.network import services as network
+    from warmline.network.models import MatchCandidate, Person
+
+    _grow(world, n)
+    employees = [network.ensure_person_for(m) for m in Membership.objects.filter(workspace=world.acme)]
+    for i in range(n):
+        k = Person.objects.count()
+        company = network.save_company(world.alice, None, name=f"Company {k}", employee_count=40)
+        person = network.save_person(world.alice, None, first_name="Pat", last_name=f"Lee {k}", company=company)
+        network.record_tie(world.bob, employees[i % len(employees)], person, kind="friend")
+        pairs = []
+        for _ in range(2):
+            twins = [network.save_person(world.alice, None, first_name="Twin", last_name=f"Roe {k}", company=company)
+                     for _ in range(2)]
+            a, b = sorted(twins, key=lambda p: p.pk)
+            pairs.append(MatchCandidate.objects.create(workspace=world.acme, person_a=a, person_b=b, score=80,
+                                                       reasons=["same name"]))
+            k += 2
+        network.merge_candidate(world.alice, pairs[1])
+        network.queue_import(world.alice, fmt="linkedin", data=b"First Name,Last Name\nPat,Lee\n",
+                             filename=f"connections-{k}.csv", owner=world.carol)
+
+
+@pytest.mark.parametrize(
+    "path,queries",
+    [
+        ("/api/v1/people", 6),
+        ("/api/v1/companies", 6),
+        ("/api/v1/imports", 5),
+        ("/api/v1/review", 8),
+        ("/api/v1/merges", 6),
+    ],
+)
+def test_it_lists_the_network_in_the_api_in_constant_queries(world, django_assert_num_queries, path, queries):
+    client = world.client_for(world.carol)
+    _fill_network(world, 2)
+    with django_assert_num_queries(queries):
+        assert client.get(path).json()["count"] >= 2
+    _fill_network(world, 18)
+    with django_assert_num_queries(queries):
+        assert client.get(path).json()["count"] >= 20
 
 
 @pytest.mark.parametrize("who,queries", [("alice", 9), ("bob", 8)])

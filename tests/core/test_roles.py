@@ -165,6 +165,7 @@ ADMIN_ONLY = [
     ("post", "/api/v1/invitations", {"email": "x@acme.test", "role": "admin"}),
     ("post", "/api/v1/invitations/{invitation}/resend", {}),
     ("delete", "/api/v1/invitations/{invitation}", {}),
+    ("post", "/network/sharing/workspace/", {"network_sharing": "private"}),
 ]
 
 
@@ -183,6 +184,8 @@ def test_it_refuses_admin_routes_to_other_roles(world, who, method, path, data):
     assert Invitation.objects.get(pk=invitation.pk).status == "pending"
     assert Invitation.objects.count() == 1
     assert Membership.objects.get(pk=world.carol.pk).role == "rep"
+    world.acme.refresh_from_db()
+    assert world.acme.network_sharing == "share"
 
 
 def test_it_keeps_a_deactivated_manager_when_a_team_is_saved(world):

@@ -189,6 +189,10 @@ def execute(
             finished_at=timezone.now(),
             heartbeat_at=timezone.now(),
         )
+    if connection.vendor == "sqlite":
+        # Keep the planner's statistics current as the network grows (PostgreSQL's autovacuum does this).
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA optimize")
     return summary
 
 

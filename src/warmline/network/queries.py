@@ -56,8 +56,14 @@ def _owners(viewer: Membership, *levels: str) -> list[int]:
 
 
 def visible_relationships_q(viewer: Membership, *, full_only: bool = False) -> Q:
+    return Q(workspace_id=viewer.workspace_id) & _visible_owners_q(viewer, full_only=full_only)
+
+
+def _visible_owners_q(viewer: Membership, *, full_only: bool = False) -> Q:
+    """The sharing condition alone, for subqueries tied to one person: without a workspace term the
+    planner looks relationships up by person (SQLite, lacking statistics, would scan by workspace)."""
     levels = (Sharing.SHARE,) if full_only else (Sharing.SHARE, Sharing.EXISTENCE)
-    return Q(workspace_id=viewer.workspace_id) & (Q(owner__isnull=True) | Q(owner_id__in=_owners(viewer, *levels)))
+    return Q(owner__isnull=True) | Q(owner_id__in=_owners(viewer, *levels))
 
 
 def disclosure(viewer: Membership, relationship: Relationship, sharing: dict[int, str] | None = None) -> str:
@@ -69,7 +75,7 @@ def disclosure(viewer: Membership, relationship: Relationship, sharing: dict[int
 
 def people_for(viewer: Membership) -> QuerySet[Person]:
     """Every person the viewer may know exists: listed ones, and those reached through visible relationships."""
-    visible = Relationship.objects.filter(visible_relationships_q(viewer))
+    visible = Relationship.objects.filter(_visible_owners_q(viewer))
     return Person.objects.filter(workspace_id=viewer.workspace_id, merged_into__isnull=True).filter(
         Q(listed=True)
         | Exists(visible.filter(person_a=OuterRef("pk")))
@@ -78,7 +84,7 @@ def people_for(viewer: Membership) -> QuerySet[Person]:
 
 
 def _details_visible_q(viewer: Membership) -> Q:
-    full = Relationship.objects.filter(visible_relationships_q(viewer, full_only=True))
+    full = Relationship.objects.filter(_visible_owners_q(viewer, full_only=True))
     return Q(listed=True) | Exists(full.filter(person_a=OuterRef("pk"))) | Exists(full.filter(person_b=OuterRef("pk")))
 
 
@@ -109,7 +115,7 @@ def search_people(
         employee = Person.objects.filter(
             workspace_id=viewer.workspace_id, membership__public_id=known_by
         ).values_list("pk", flat=True).first()
-        visible = Relationship.objects.filter(visible_relationships_q(viewer))
+        visible = Relationship.objects.filter(_visible_owners_q(viewer))
         people = people.filter(
             Exists(visible.filter(person_a=employee, person_b=OuterRef("pk")))
             | Exists(visible.filter(person_b=employee, person_a=OuterRef("pk")))
