@@ -55,3 +55,17 @@ def test_it_keeps_each_workspace_apart(world):
     other = run_import(world.charlie, "linkedin", data, owner=world.charlie)
     assert other.people_created == 5
     assert Person.objects.filter(workspace=world.bravo, membership__isnull=True).count() == 5
+
+
+def test_it_counts_people_companies_and_relationships_in_stats(world):
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    run_import(world.alice, "linkedin", linkedin_csv([contact(i) for i in range(4)]), owner=world.bob)
+    out = io.StringIO()
+    call_command("stats", "--json", "--workspace", "acme", stdout=out)
+    counts = json.loads(out.getvalue())["workspaces"][0]["counts"]
+    # Bob's own Person is in the graph too; his company is the workspace's own.
+    assert (counts["people"], counts["companies"], counts["relationships"]) == (5, 2, 4)

@@ -814,7 +814,7 @@ def merge(request: HttpRequest, candidate_id: PathId, payload: MergeIn | None = 
     if keep and keep not in pair:
         raise ValidationError({"keep": "Keep one of the two people of the pair."})
     with _decided_once():
-        merged = services.merge_candidate(request.membership, candidate, keep=pair.get(keep or ""))
+        merged = services.merge_candidate(request.membership, candidate, keep=pair.get(keep or ""), channel=Channel.API)
     return Status(201, MergeOut.build(merged))
 
 

@@ -547,7 +547,7 @@ def _restore(model, values: dict):
 
 def merge_people(
     workspace: Workspace, *, kept_id: int, merged_id: int, actor: Membership | None, score: float | None = None,
-    reasons: list | None = None, automatic: bool = False,
+    reasons: list | None = None, automatic: bool = False, channel: str = Channel.UI,
 ) -> Merge | None:
     """Merge one person into another, journalling every change so that undo_merge can reverse it.
 
@@ -647,12 +647,14 @@ def merge_people(
     return Merge.objects.create(
         workspace=workspace, kept=kept, merged=merged, score=score, reasons=reasons or [], automatic=automatic,
         journal=journal, created_by=actor.user if actor else None,
-        created_via=Channel.IMPORT if automatic else Channel.UI,
+        created_via=Channel.IMPORT if automatic else channel,
     )
 
 
 @transaction.atomic
-def merge_candidate(actor: Membership, candidate: MatchCandidate, *, keep: Person | None = None) -> Merge:
+def merge_candidate(
+    actor: Membership, candidate: MatchCandidate, *, keep: Person | None = None, channel: str = Channel.UI
+) -> Merge:
     """Someone reviewing a pair decides they are the same person."""
     _same_workspace(actor, candidate)
     if candidate.status != ReviewStatus.OPEN:
@@ -663,7 +665,7 @@ def merge_candidate(actor: Membership, candidate: MatchCandidate, *, keep: Perso
         raise ValidationError({"keep": "Keep one of the two people of the pair."})
     return merge_people(
         actor.workspace, kept_id=kept.pk, merged_id=other.pk, actor=actor, score=candidate.score,
-        reasons=candidate.reasons,
+        reasons=candidate.reasons, channel=channel,
     )
 
 
