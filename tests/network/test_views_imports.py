@@ -89,8 +89,16 @@ def test_it_refuses_a_file_over_the_size_limit(world, settings):
     assert not ImportRun.objects.exists()
 
 
-def test_it_needs_a_mapping_for_a_generic_csv(world):
+def test_it_lets_only_admins_import_company_data(world):
     client = world.client_for(world.carol)
+    html = upload(client, data=b"Name\nJane Doe\n", name="c.csv", format="generic", owner="",
+                  mapping="Name=full_name").content.decode()
+    assert "Only admins import company data" in html.split('for="id_owner"')[1].split("</div>")[0]
+    assert not ImportRun.objects.exists()
+
+
+def test_it_needs_a_mapping_for_a_generic_csv(world):
+    client = world.client_for(world.alice)
     data = b"Name,E-mail\nJane Doe,jane@initech.example\n"
     html = upload(client, data=data, name="contacts.csv", format="generic", owner="").content.decode()
     assert "A generic CSV needs a column mapping" in html.split('for="id_mapping"')[1].split("</div>")[0]
@@ -108,7 +116,7 @@ def test_it_needs_a_mapping_for_a_generic_csv(world):
 
 
 def test_it_asks_whose_network_a_linkedin_file_is(world):
-    html = upload(world.client_for(world.carol), owner="").content.decode()
+    html = upload(world.client_for(world.alice), owner="").content.decode()
     assert "belongs to an employee: say whose it is" in html.split('for="id_owner"')[1].split("</div>")[0]
 
 

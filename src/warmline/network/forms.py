@@ -164,17 +164,21 @@ class ImportForm(forms.Form):
                   "Fields: " + ", ".join(MAPPABLE_FIELDS) + ".",
     )
 
-    def __init__(self, *args, owners: list, max_bytes: int, **kwargs):
+    def __init__(self, *args, owners: list, max_bytes: int, company_data: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.owners = {m.public_id: m for m in owners}
-        self.fields["owner"].choices = [
-            *((m.public_id, m.user.display_name) for m in owners), ("", "Nobody: company data (CRM export)"),
-        ]
+        self.fields["owner"].choices = [(m.public_id, m.user.display_name) for m in owners]
+        self.company_data = company_data
+        if company_data:  # only admins: company data is visible to everyone
+            self.fields["owner"].choices.append(("", "Nobody: company data (CRM export)"))
         self.max_bytes = max_bytes
         self.fields["file"].help_text = f"Up to {_size(max_bytes)}."
 
     def clean_owner(self):
-        return self.owners.get(self.cleaned_data["owner"])
+        owner = self.owners.get(self.cleaned_data["owner"])
+        if owner is None and not self.company_data:
+            raise forms.ValidationError("Only admins import company data: choose your own network.")
+        return owner
 
     def clean_mapping(self):
         lines = [line for line in self.cleaned_data["mapping"].splitlines() if line.strip()]

@@ -303,7 +303,8 @@ class _Importer:
             return
         accounts = {a for a, _, _ in refs if a}
         domains = {d for _, d, _ in refs if d}
-        keys = {k for _, _, k in refs if k}
+        # A company known only by its account id takes the id, as written, for its key: ids differ by case.
+        keys = {k or a[:200] for a, _, k in refs}
         by_account: dict[str, int] = {}
         for chunk in bulk.in_chunks(sorted(accounts)):
             by_account.update(
@@ -327,6 +328,7 @@ class _Importer:
         resolved: dict[tuple, int] = {}
         for ref, name in refs.items():
             account, domain, key = ref
+            key = key or account[:200]
             pk = by_account.get(account) if account else None
             if pk is None and domain:
                 pk = by_domain.get(domain)
@@ -337,7 +339,7 @@ class _Importer:
                     without_domain.discard(pk)
                     by_domain[domain] = pk
             if pk is None:
-                pk = self._new_company(new_companies, name, key or resolution.company_key(name) or account, domain)
+                pk = self._new_company(new_companies, name, key, domain)
                 if domain:
                     by_domain[domain] = pk
                 if key:
@@ -447,7 +449,8 @@ class _Importer:
     def _register_keys(self, row: _Row) -> None:
         pid = row.person_id
         if row.slug and row.slug not in self.by_slug:
-            if pid < 0 or not self.existing.get(pid, {}).get("linkedin_slug"):
+            # An existing person holds the slug only if _enrich just gave it to them.
+            if pid < 0 or self.existing.get(pid, {}).get("linkedin_slug") == row.slug:
                 self.by_slug[row.slug] = pid
         for email in row.emails:
             if email not in self.by_email:
@@ -566,7 +569,7 @@ class _Importer:
             bulk.update(Person, columns, [tuple(changes[c] for c in columns) + (pid,)])
         review_rows = []
         for kept, new, score, reasons in self.review:
-            a, b = sorted((kept, fix(new, new)))
+            a, b = sorted((fix(kept, kept), fix(new, new)))
             review_rows.append((self.ws, new_public_id(), self.db_now, self.actor_id, self.channel, a, b, score,
                                 bulk.db_json(list(reasons)), "open"))
         bulk.insert(MatchCandidate, ["workspace", "public_id", "created_at", "created_by", "created_via", "person_a",
@@ -749,8 +752,14 @@ def import_records(
     importer.resolve_people(rows)
     importer.write_people()
     importer.write_ties(importer.ties(rows))
+    merged_into: dict[int, int] = {}
     for kept_id, new_id, score, reasons in importer.auto_merges:
+        # The kept record may be an earlier row of this file, itself merged away by now.
+        kept_id = importer.person_ids.get(kept_id, kept_id)
+        while kept_id in merged_into:
+            kept_id = merged_into[kept_id]
         new_id = importer.person_ids.get(new_id, new_id)
+        merged_into[new_id] = kept_id
         merged = merge_people(
             workspace, kept_id=kept_id, merged_id=new_id, actor=None, score=score, reasons=list(reasons),
             automatic=True,

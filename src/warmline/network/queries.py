@@ -191,10 +191,15 @@ def network_of(viewer: Membership, person: Person, *, limit: int = 100) -> Perso
 
 
 def interactions_with(viewer: Membership, person: Person) -> QuerySet[Interaction]:
-    """Interactions are the workspace's record of contact, visible like the person."""
-    return Interaction.objects.filter(workspace_id=viewer.workspace_id, person=person).select_related(
-        "membership__user"
-    )[:50]
+    """Interactions with a colleague are workspace knowledge; with anyone else they are evidence of the
+    member's own relationship, shown only where that member shares their network in full."""
+    interactions = Interaction.objects.filter(workspace_id=viewer.workspace_id, person=person)
+    if not person.membership_id:
+        shared = Q(membership=viewer) | Q(membership__network_sharing=Sharing.SHARE)
+        if viewer.workspace.network_sharing == Sharing.SHARE:
+            shared |= Q(membership__network_sharing="")
+        interactions = interactions.filter(shared)
+    return interactions.select_related("membership__user")[:50]
 
 
 def companies_for(viewer: Membership, *, q: str = "", industry: str = "", size_band: str = "",
@@ -296,6 +301,13 @@ def review_queue(viewer: Membership) -> QuerySet[MatchCandidate]:
         .prefetch_related(Prefetch("person_a__emails"), Prefetch("person_b__emails"))
         .order_by("-score", "pk")
     )
+
+
+def with_details_visible(viewer: Membership, pairs: QuerySet[MatchCandidate]) -> QuerySet[MatchCandidate]:
+    """Marks which side's contact details the viewer may see: a pair can hold an existence-only contact."""
+    with_details = Person.objects.filter(_details_visible_q(viewer))
+    return pairs.annotate(a_details_visible=Exists(with_details.filter(pk=OuterRef("person_a"))),
+                          b_details_visible=Exists(with_details.filter(pk=OuterRef("person_b"))))
 
 
 def access_candidate(viewer: Membership, public_id: str) -> MatchCandidate:

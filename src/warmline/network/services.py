@@ -432,6 +432,9 @@ def _check_import_request(actor: Membership, fmt: str, owner: Membership | None,
         raise ValidationError({"owner": "A LinkedIn or vCard import belongs to an employee: say whose it is."})
     if owner is not None and owner.pk != actor.pk and not actor.is_admin:
         raise PermissionDenied("Only admins import someone else's network.")
+    if owner is None and not actor.is_admin:
+        # Company data is shown to everyone, including what it matches in private networks.
+        raise PermissionDenied("Only admins import company data; import the file into your own network instead.")
     if owner is not None and not owner.is_active:
         raise ValidationError({"owner": f"{owner.user.email} is deactivated."})
     for column, target in (mapping or {}).items():
@@ -717,6 +720,8 @@ def undo_merge(actor: Membership, merge: Merge) -> Person:
         model.objects.filter(pk__in=journal[key], person=kept).update(person=merged)
     # Keys go back to the merged person before it is saved: they are unique.
     for name, value in journal["kept"].items():
+        if name in FILLABLE and getattr(kept, name) != getattr(merged, name):
+            continue  # filled by the merge, then changed by someone: their change stays
         setattr(kept, name, value)
     kept.save()
     for name, value in journal["merged"].items():

@@ -68,10 +68,12 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def person_suggestions(request: HttpRequest) -> HttpResponse:
     """People matching what was typed, as choices for the 'who do they know' form."""
-    q = request.GET.get("other_name", "").strip()
+    # Read as typed, not through a form: drop NULs, which PostgreSQL refuses in a query.
+    q = request.GET.get("other_name", "").replace("\x00", "").strip()
+    exclude = request.GET.get("exclude", "").replace("\x00", "")
     people = []
     if len(q) >= 2:
-        people = queries.search_people(request.membership, q=q).exclude(public_id=request.GET.get("exclude", ""))[:8]
+        people = queries.search_people(request.membership, q=q).exclude(public_id=exclude)[:8]
     return render(request, "network/_suggestions.html", {"people": people, "q": q})
 
 
@@ -290,6 +292,7 @@ def imports(request: HttpRequest) -> HttpResponse:
     owners = list(core_queries.members_for(m).filter(is_active=True)) if m.is_admin else [m]
     form = forms.ImportForm(
         request.POST or None, request.FILES or None, owners=owners, max_bytes=importing.max_import_bytes(),
+        company_data=m.is_admin,
         initial={"owner": m.public_id},
     )
     if request.method == "POST" and form.is_valid():
@@ -354,7 +357,8 @@ def review(request: HttpRequest) -> HttpResponse:
     m = request.membership
     queue = queries.review_queue(m)
     context = {
-        "pairs": queue[:PAGE_SIZE], "open_count": queue.count(), "merges": queries.merges_for(m)[:20],
+        "pairs": queries.with_details_visible(m, queue)[:PAGE_SIZE], "open_count": queue.count(),
+        "merges": queries.merges_for(m)[:20],
     }
     return render(request, "network/review.html", context)
 
