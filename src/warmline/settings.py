@@ -32,6 +32,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that every 4xx under /api/ (even a bad Host) gets the JSON format.
     "warmline.api.middleware.ApiErrorFormatMiddleware",
+    "warmline.core.middleware.RejectNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

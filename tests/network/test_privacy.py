@@ -68,3 +68,17 @@ def test_it_lists_a_person_known_another_way_even_if_a_network_is_private(world,
     person = queries.access_person(world.carol, _contact(world).public_id)
     assert person.details_visible
     assert queries.network_of(world.carol, person).known_by == []  # Bob's tie stays private
+
+
+def test_it_keeps_colleagues_from_changing_a_relationship_they_may_not_see(world, bobs_network):
+    from django.core.exceptions import PermissionDenied
+
+    from warmline.network.models import Relationship
+
+    services.set_network_sharing(world.bob, "existence")
+    tie = Relationship.objects.get()
+    bob = services.ensure_person_for(world.bob)
+    with pytest.raises(PermissionDenied):
+        services.record_tie(world.carol, bob, _contact(world), kind="friend", how_they_know="a guess")
+    tie.refresh_from_db()
+    assert (tie.kind, tie.how_they_know, tie.evidence.count()) == ("social", "", 1)

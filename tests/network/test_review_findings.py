@@ -122,5 +122,7 @@ def test_it_hides_a_colleagues_interactions_unless_their_network_is_shared(world
 def test_it_suggests_people_whatever_is_typed_nul_included(world, jane):
     client = world.client_for(world.bob)
     response = client.get("/network/people/suggestions/?other_name=ja%00ne&exclude=x%00")
+    assert response.status_code == 400  # RejectNulMiddleware, before any query
+    response = client.get("/network/people/suggestions/?other_name=jane")
     assert response.status_code == 200 and "Jane Doe" in response.content.decode()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
@@ -47,3 +48,16 @@ class _NoMembership:
 
     def __bool__(self) -> bool:
         return False
+
+
+class RejectNulMiddleware:
+    """A NUL character in the address is never meaningful, and PostgreSQL refuses it in a query:
+    answer 400 rather than fail later with a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            return HttpResponseBadRequest("The address contains a NUL character.", content_type="text/plain")
+        return self.get_response(request)

@@ -283,6 +283,12 @@ def record_tie(
     if kind not in RelationshipKind.values:
         raise ValidationError({"kind": f"'{kind}' is not a relationship kind."})
     relationship, created = _get_or_create_relationship(actor, person, other, kind, channel)
+    if not created and relationship.owner_id not in (None, actor.pk):
+        owner = Membership.objects.select_related("workspace").get(pk=relationship.owner_id)
+        if owner.effective_network_sharing != Sharing.SHARE:
+            # Changing it would reveal, and let others rewrite, what its owner keeps to themselves.
+            raise PermissionDenied(f"This relationship is in {owner.user.display_name}'s network, which they do "
+                                   "not share; only they can change it.")
     if not created and kind != relationship.kind:
         relationship.kind = kind
     note = how_they_know.strip()
