@@ -250,12 +250,18 @@ def measure_workers(database_url: str, employees: int, connections: int, workers
     command = [sys.executable, __file__, "--child", "worker", "--database-url", database_url,
                "--employees", str(employees), "--connections", str(connections)]
     started = time.perf_counter()
-    processes = [subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=HERE.parent)
-                 for _ in range(workers)]
-    answers = [json.loads(p.communicate()[0].strip().splitlines()[-1]) for p in processes]
+    # The workers' logs go to files: read only if one fails.
+    logs = [tempfile.TemporaryFile(mode="w+") for _ in range(workers)]
+    processes = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True, cwd=HERE.parent)
+                 for log in logs]
+    outputs = [p.communicate()[0] for p in processes]
     elapsed = time.perf_counter() - started
     if any(p.returncode for p in processes):
+        for log in logs:
+            log.seek(0)
+            sys.stderr.write(log.read())
         raise SystemExit("a worker failed")
+    answers = [json.loads(out.strip().splitlines()[-1]) for out in outputs]
     counts = child("count", database_url, employees, connections)
     return {
         **counts, "workers": workers, "seconds": round(elapsed, 2),
