@@ -192,6 +192,7 @@ def execute(
     if connection.vendor == "sqlite":
         # Keep the planner's statistics current as the network grows (PostgreSQL's autovacuum does this).
         with connection.cursor() as cursor:
+            cursor.execute("PRAGMA analysis_limit=1000")
             cursor.execute("PRAGMA optimize")
     return summary
 
