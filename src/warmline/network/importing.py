@@ -189,12 +189,33 @@ def execute(
             finished_at=timezone.now(),
             heartbeat_at=timezone.now(),
         )
-    if connection.vendor == "sqlite":
-        # Keep the planner's statistics current as the network grows (PostgreSQL's autovacuum does this).
-        with connection.cursor() as cursor:
+    refresh_statistics()
+    return summary
+
+
+GROWING_TABLES = (PERSON, EMAIL, COMPANY, RELATIONSHIP, EVIDENCE, ExternalId._meta.db_table)
+
+
+def refresh_statistics() -> None:
+    """Keep the planner's statistics current while imports grow the network.
+
+    With statistics from when a table was small, the lookups of the next import
+    become sequential scans (seen: 200 ms instead of 5 ms per lookup on PostgreSQL
+    at a million rows). Autovacuum catches up too slowly during a bulk onboarding.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            # A sampled ANALYZE, only of tables whose size changed a lot.
             cursor.execute("PRAGMA analysis_limit=1000")
             cursor.execute("PRAGMA optimize")
-    return summary
+            return
+        cursor.execute(
+            "SELECT relname FROM pg_stat_user_tables WHERE relname = ANY(%s) "
+            "AND n_mod_since_analyze > 1000 + 0.2 * n_live_tup",
+            [list(GROWING_TABLES)],
+        )
+        for (table,) in cursor.fetchall():
+            cursor.execute(f'ANALYZE "{table}"')
 
 
 def _fail(run: ImportRun, error: Exception) -> None:
