@@ -716,10 +716,7 @@ def record_employment(request: HttpRequest, payload: EmploymentIn):
     name = payload.company_name.strip()
     if bool(payload.company) == bool(name):
         raise ValidationError({"company": "Give company (an id) or company_name, one of the two."})
-    if payload.company:
-        company = _field_ref(queries.access_company, request, "company", payload.company)
-    else:
-        company = services.resolve_company(m.workspace, name, actor=m, channel=Channel.API)
+    company = _field_ref(queries.access_company, request, "company", payload.company) if payload.company else name
     employment = services.record_employment(
         m, person, company, started_on=payload.started_on, ended_on=payload.ended_on, title=payload.title,
         channel=Channel.API,

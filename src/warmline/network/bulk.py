@@ -73,9 +73,7 @@ def db_datetime(value):
 
 
 def db_json(value):
-    from django.db.models import JSONField
-
-    return JSONField().get_db_prep_save(value, connection)
+    return models.JSONField().get_db_prep_save(value, connection)
 
 
 def in_chunks(values: Sequence, size: int = 900):

@@ -10,6 +10,7 @@ the review queue.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -81,18 +82,7 @@ class ImportSummary:
     sent_to_review: int = 0
 
     def as_dict(self) -> dict:
-        return {
-            "rows_read": self.rows_read,
-            "people_created": self.people_created,
-            "people_matched": self.people_matched,
-            "companies_created": self.companies_created,
-            "relationships_created": self.relationships_created,
-            "relationships_updated": self.relationships_updated,
-            "rows_skipped": self.rows_skipped,
-            "skipped": self.skipped,
-            "merged_automatically": self.merged_automatically,
-            "sent_to_review": self.sent_to_review,
-        }
+        return dataclasses.asdict(self)
 
     @property
     def created_anything(self) -> bool:
@@ -361,7 +351,9 @@ class _Importer:
                     without_domain.discard(pk)
                     by_domain[domain] = pk
             if pk is None:
-                pk = self._new_company(new_companies, name, key, domain)
+                # Negative placeholder ids until real ids are allocated for the batch.
+                pk = -(len(new_companies) + 1)
+                new_companies.append((name, key[:200] or "company", domain))
                 if domain:
                     by_domain[domain] = pk
                 if key:
@@ -372,36 +364,21 @@ class _Importer:
                 by_account[account] = pk
                 new_account_ids.append((self.ws, self.fmt, account[:200], None, pk))
             resolved[ref] = pk
-        ids = bulk.allocate_ids(Company, len(new_companies))
-        for pk_placeholder, row in zip(ids, new_companies, strict=True):
-            row[0] = pk_placeholder
-        self._insert_companies(new_companies)
-        bulk.update(Company, ["domain"], domain_updates)
-        bulk.insert(ExternalId, ["workspace", "system", "value", "person", "company"],
-                    [(w, s, v, p, self._company_placeholders.get(c, c)) for w, s, v, p, c in new_account_ids])
-        for row, ref in zip(rows, row_refs, strict=True):
-            pk = resolved.get(ref)
-            row.company_id = self._company_placeholders.get(pk, pk)
-        self.summary.companies_created = len(new_companies)
-
-    _company_placeholders: dict
-
-    def _new_company(self, pending: list, name: str, key: str, domain: str) -> int:
-        # Placeholder ids are negative until real ids are allocated for the batch.
-        placeholder = -(len(pending) + 1)
-        pending.append([placeholder, name, key[:200] or "company", domain])
-        return placeholder
-
-    def _insert_companies(self, pending: list) -> None:
-        self._company_placeholders = {}
-        rows = []
-        for index, (pk, name, key, domain) in enumerate(pending):
-            self._company_placeholders[-(index + 1)] = pk
-            rows.append((pk, self.ws, new_public_id(), self.db_now, self.actor_id, self.channel, name, key, domain,
-                         "", None, "", "", "", "", bulk.db_json([])))
+        real = {-(i + 1): pk for i, pk in enumerate(bulk.allocate_ids(Company, len(new_companies)))}
+        public_ids = new_public_ids(len(new_companies))
+        tags = bulk.db_json([])
         bulk.insert(Company, ["id", "workspace", "public_id", "created_at", "created_by", "created_via", "name",
                               "name_key", "domain", "industry", "employee_count", "size_band", "country", "region",
-                              "city", "tags"], rows)
+                              "city", "tags"],
+                    [(real[-(i + 1)], self.ws, public_ids[i], self.db_now, self.actor_id, self.channel, name, key,
+                      domain, "", None, "", "", "", "", tags) for i, (name, key, domain) in enumerate(new_companies)])
+        bulk.update(Company, ["domain"], domain_updates)
+        bulk.insert(ExternalId, ["workspace", "system", "value", "person", "company"],
+                    [(w, s, v, p, real.get(c, c)) for w, s, v, p, c in new_account_ids])
+        for row, ref in zip(rows, row_refs, strict=True):
+            pk = resolved.get(ref)
+            row.company_id = real.get(pk, pk)
+        self.summary.companies_created = len(new_companies)
 
     # people ------------------------------------------------------------------------------
 

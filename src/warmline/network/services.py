@@ -362,13 +362,18 @@ def _overlap(first: Employment, second: Employment, today: datetime.date):
 
 @transaction.atomic
 def record_employment(
-    actor: Membership, person: Person, company: Company, *, started_on: datetime.date,
+    actor: Membership, person: Person, company: Company | str, *, started_on: datetime.date,
     ended_on: datetime.date | None = None, title: str = "", channel=Channel.UI,
 ) -> Employment:
-    """A position in someone's history; every overlap with another person at that employer becomes a tie."""
-    _same_workspace(actor, person, company)
+    """A position in someone's history; every overlap with another person at that employer becomes a tie.
+
+    `company` is a Company or a name, found or created in the same transaction.
+    """
     if ended_on and ended_on < started_on:
         raise ValidationError({"ended_on": "A position cannot end before it starts."})
+    if isinstance(company, str):
+        company = resolve_company(actor.workspace, company, actor=actor, channel=channel)
+    _same_workspace(actor, person, company)
     employment = Employment.objects.create(
         workspace_id=actor.workspace_id, person=person, company=company, title=title.strip()[:200],
         started_on=started_on, ended_on=ended_on, created_by=actor.user, created_via=channel,

@@ -203,14 +203,14 @@ def person_employment(request: HttpRequest, person_id: str) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            company = services.resolve_company(m.workspace, data["company"], actor=m)
-            services.record_employment(
-                m, person, company, started_on=data["started_on"], ended_on=data["ended_on"], title=data["title"]
+            employment = services.record_employment(
+                m, person, data["company"], started_on=data["started_on"], ended_on=data["ended_on"],
+                title=data["title"],
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, f"Added {person.full_name}'s position at {company.name}.")
+            messages.success(request, f"Added {person.full_name}'s position at {employment.company.name}.")
             return redirect("network:person", person_id=person.public_id)
     return _person_page(request, person, employment_form=form)
 
