@@ -642,12 +642,12 @@ class _Importer:
                 continue
             seen.add((a, b, source, key))
             specs[(a, b)].append((kind, owner_id, source, key, on, detail))
-        existing: dict[tuple[int, int], int] = {}
-        found = bulk.select_in(f"SELECT id, person_a_id, person_b_id FROM {RELATIONSHIP} WHERE person_a_id IN",
-                               {a for a, _ in specs})
-        for pk, a, b in found:
-            if (a, b) in specs:
-                existing[(a, b)] = pk
+        found = bulk.select_pairs(
+            f"SELECT r.id, r.person_a_id, r.person_b_id FROM (VALUES {{values}}) v "
+            f"JOIN {RELATIONSHIP} r ON r.person_a_id = v.column1 AND r.person_b_id = v.column2",
+            specs,
+        )
+        existing: dict[tuple[int, int], int] = {(a, b): pk for pk, a, b in found}
         have_evidence = set(bulk.select_in(
             f"SELECT relationship_id, source, key FROM {EVIDENCE} WHERE relationship_id IN", existing.values()
         ))
