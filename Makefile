@@ -8,7 +8,7 @@ VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: demo test test-sqlite test-postgres install install-test serve bench bench-import lint vendor clean
+.PHONY: demo test test-sqlite test-postgres install install-test serve bench lint vendor clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)

@@ -12,9 +12,9 @@ from django.db.migrations.executor import MigrationExecutor
 from warmline.core.models import WorkspaceScoped
 
 TENANCY_TABLES = {"core_user", "core_workspace"}
-# Parts of another record, written in bulk by imports: they carry the workspace
+# Parts of another record, written in bulk by imports, and the graph change log: they carry the workspace
 # but no public id, since nothing outside refers to them on their own.
-SUB_RECORDS = {"network_personemail", "network_externalid", "network_evidence"}
+SUB_RECORDS = {"network_personemail", "network_externalid", "network_evidence", "network_graphchange"}
 
 
 def test_it_has_a_migration_for_every_model_change(db):

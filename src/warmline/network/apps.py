@@ -6,3 +6,6 @@ class NetworkConfig(AppConfig):
     label = "network"
     verbose_name = "Relationship network"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from warmline.network import signals  # noqa: F401 - connects the receivers

@@ -22,6 +22,7 @@ from django.utils import timezone
 from warmline.core.choices import Channel
 from warmline.core.models import Membership, Workspace, new_public_id, new_public_ids
 from warmline.network import bulk, resolution
+from warmline.network import changes as graph_changes
 from warmline.network import strength as strength_rules
 from warmline.network.choices import EvidenceSource, ImportFormat, ImportStatus, RelationshipKind
 from warmline.network.importers.contacts import parse_contacts
@@ -658,8 +659,10 @@ class _Importer:
             items = specs[pair]
             kind, owner_id = items[0][0], items[0][1]
             value = self._strength([(source, on, detail) for _, _, source, _, on, detail in items])
+            dates = [on for _, _, _, _, on, _ in items if on is not None]
             relationship_rows.append((pk, self.ws, public_id, self.db_now, self.actor_id, self.channel, pair[0],
-                                      pair[1], kind, owner_id, "", value.value, value.reason[:300], self.db_now))
+                                      pair[1], kind, owner_id, "", value.value, value.reason[:300],
+                                      max(dates) if dates else None, self.db_now))
             for _, _, source, key, on, detail in items:
                 evidence_rows.append((self.ws, pk, source, on, detail[:300], key, self.run_id, self.db_now,
                                       self.actor_id))
@@ -671,10 +674,11 @@ class _Importer:
                     touched.add(pk)
         bulk.insert(Relationship, ["id", "workspace", "public_id", "created_at", "created_by", "created_via",
                                    "person_a", "person_b", "kind", "owner", "how_they_know", "strength",
-                                   "strength_reason", "updated_at"], relationship_rows)
+                                   "strength_reason", "last_evidence_on", "updated_at"], relationship_rows)
         bulk.insert(Evidence, ["workspace", "relationship", "source", "on", "detail", "key", "import_run",
                                "created_at", "created_by"], evidence_rows)
         recompute_strengths(touched, today=self.today)
+        self.changed_relationships = [row[0] for row in relationship_rows] + sorted(touched)
         self.summary.relationships_created = len(relationship_rows)
         self.summary.relationships_updated = len(touched)
 
@@ -707,8 +711,8 @@ def recompute_strengths(relationship_ids, *, today: date | None = None) -> None:
         updates = []
         for pk, relationship in relationships.items():
             value = strength_of(relationship, evidence[pk], today=today)
-            updates.append((value.value, value.reason[:300], db_now, pk))
-        bulk.update(Relationship, ["strength", "strength_reason", "updated_at"], updates)
+            updates.append((value.value, value.reason[:300], graph_changes.last_evidence_day(evidence[pk]), db_now, pk))
+        bulk.update(Relationship, ["strength", "strength_reason", "last_evidence_on", "updated_at"], updates)
 
 
 def import_records(
@@ -767,6 +771,11 @@ def import_records(
             summary.merged_automatically += 1
             summary.people_created -= 1
             summary.people_matched += 1
+    # The path index refreshes these rows (the merges above noted their own).
+    people = [r.person_id for r in rows] + list(importer.updates)
+    if owner is not None:
+        people.append(importer.owner_person_id)
+    graph_changes.note(workspace.pk, people=people, relationships=importer.changed_relationships)
     skipped.sort(key=lambda s: s.line)
     summary.rows_skipped = len(skipped)
     summary.skipped = [{"line": s.line, "reason": s.reason} for s in skipped]

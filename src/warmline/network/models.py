@@ -199,6 +199,8 @@ class Relationship(WorkspaceScoped):
     rated_by = models.ForeignKey(
         Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
+    # The date of the newest evidence: how recent the path through this tie is (paths.ranking).
+    last_evidence_on = models.DateField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -361,3 +363,23 @@ class Merge(WorkspaceScoped):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+
+class GraphChange(models.Model):
+    """People, relationships or members' sharing changed: written in the transaction that changed them.
+
+    The warm-path index (paths/index.py) reads these to refresh itself without reloading the graph.
+    """
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+", db_index=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    people = models.JSONField(default=list)
+    relationships = models.JSONField(default=list)
+    # Who is an employee, or who shares what, changed.
+    members = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["workspace", "id"]), models.Index(fields=["created_at"])]
+
+    def __str__(self) -> str:
+        return f"change {self.pk} in workspace {self.workspace_id}"

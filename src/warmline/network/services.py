@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from warmline.core.choices import Channel, Sharing
 from warmline.core.models import Membership, Workspace, new_public_id
-from warmline.network import importing, resolution
+from warmline.network import changes, importing, resolution
 from warmline.network import strength as strength_rules
 from warmline.network.choices import (
     EvidenceSource,
@@ -63,11 +63,14 @@ def strength_of(relationship: Relationship, evidence: Iterable[Evidence], *, tod
 
 
 def _refresh_strength(relationship: Relationship) -> None:
-    value = strength_of(relationship, relationship.evidence.all())
+    evidence = list(relationship.evidence.all())
+    value = strength_of(relationship, evidence)
     relationship.strength = value.value
     relationship.strength_reason = value.reason[:300]
+    relationship.last_evidence_on = changes.last_evidence_day(evidence)
     relationship.updated_at = timezone.now()
-    relationship.save(update_fields=["strength", "strength_reason", "updated_at"])
+    relationship.save(update_fields=["strength", "strength_reason", "last_evidence_on", "updated_at"])
+    changes.note(relationship.workspace_id, relationships=[relationship.pk])
 
 
 # --- people and companies --------------------------------------------------------------------
@@ -101,6 +104,7 @@ def ensure_person_for(membership: Membership) -> Person:
         person.membership = membership
         person.listed = True
         person.save(update_fields=["membership", "listed", "updated_at"])
+        changes.note(membership.workspace_id, people=[person.pk])
         return person
     first, last, full = resolution.clean_person_name("", "", user.full_name or email.split("@")[0])
     person = Person.objects.create(
@@ -118,6 +122,7 @@ def ensure_person_for(membership: Membership) -> Person:
         created_via=Channel.RULE,
     )
     PersonEmail.objects.get_or_create(workspace_id=membership.workspace_id, email=email, defaults={"person": person})
+    changes.note(membership.workspace_id, people=[person.pk])
     return person
 
 
@@ -225,6 +230,7 @@ def save_person(actor: Membership, person: Person | None, channel=Channel.UI, **
             person.company = None
     person.updated_at = timezone.now()
     person.save()
+    changes.note(actor.workspace_id, people=[person.pk])
     if emails is not None:
         normalised = []
         for raw in emails:
@@ -417,7 +423,7 @@ def set_network_sharing(actor: Membership, sharing: str) -> Membership:
     if sharing and sharing not in Sharing.values:
         raise ValidationError({"network_sharing": f"'{sharing}' is not share, existence or private."})
     actor.network_sharing = sharing
-    actor.save(update_fields=["network_sharing"])
+    actor.save(update_fields=["network_sharing"])  # noted for the path index by network.signals
     return actor
 
 
@@ -429,6 +435,7 @@ def set_workspace_sharing(actor: Membership, sharing: str) -> Workspace:
     workspace = actor.workspace
     workspace.network_sharing = sharing
     workspace.save(update_fields=["network_sharing"])
+    changes.note(workspace.pk, members=True)
     return workspace
 
 
@@ -609,7 +616,8 @@ def merge_people(
         journal[key] = ids
 
     touched = set()
-    theirs = Relationship.objects.filter(Q(person_a=merged) | Q(person_b=merged)).prefetch_related("evidence")
+    theirs = list(Relationship.objects.filter(Q(person_a=merged) | Q(person_b=merged)).prefetch_related("evidence"))
+    changes.note(workspace.pk, people=[kept.pk, merged.pk], relationships=[r.pk for r in theirs])
     for relationship in theirs:
         other_id = relationship.other(merged.pk)
         evidence = list(relationship.evidence.all())
@@ -653,6 +661,7 @@ def merge_people(
         Relationship.objects.filter(pk=relationship.pk).delete()
         touched.add(target.pk)
     importing.recompute_strengths(touched)
+    changes.note(workspace.pk, relationships=touched)
 
     a, b = sorted((kept.pk, merged.pk))
     MatchCandidate.objects.filter(person_a=a, person_b=b).update(
@@ -740,6 +749,7 @@ def undo_merge(actor: Membership, merge: Merge) -> Person:
     merged.merged_into = None
     merged.save()
     importing.recompute_strengths(touched)
+    changes.note(merge.workspace_id, people=[kept.pk, merged.pk], relationships=touched)
     a, b = sorted((kept.pk, merged.pk))
     MatchCandidate.objects.update_or_create(
         person_a_id=a, person_b_id=b,
