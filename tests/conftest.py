@@ -21,6 +21,16 @@ def _static_files_without_manifest(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _fresh_path_indexes():
+    # Each test's database starts over (ids are reused): so must the process's warm-path indexes.
+    from warmline.paths.index import forget
+
+    forget()
+    yield
+    forget()
+
+
 @pytest.fixture
 def world(db):
     return build_world()

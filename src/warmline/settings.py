@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "ninja",
     "warmline.core",
     "warmline.network",
+    "warmline.paths",
 ]
 
 MIDDLEWARE = [

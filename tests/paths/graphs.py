@@ -65,7 +65,6 @@ def build(people: dict[str, dict], ties: list[tuple], sharing: dict[str, int] | 
     member_data = engine.Members(
         ids=np.arange(1, len(members) + 1, dtype=np.int64),
         sharing=np.array([sharing.get(m, engine.SHARE) for m in members], dtype=np.int8),
-        person=np.array([names.index(m) for m in members], dtype=np.int32),
     )
     graph = engine.Graph(engine.People.build(rows), engine.Relationships.build(ids, a, b, strength, owner, last),
                          member_data, companies=len(companies), today=TODAY)

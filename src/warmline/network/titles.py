@@ -1,4 +1,4 @@
-"""Seniority read from a job title, for filters and (later) path ranking. Pure, no Django."""
+"""Seniority and business function read from a job title, for filters and path ranking. Pure, no Django."""
 
 from __future__ import annotations
 
@@ -27,3 +27,41 @@ def seniority_for(title: str) -> str:
         if pattern.search(text):
             return band
     return "entry"
+
+
+_FUNCTIONS = [
+    ("finance", re.compile(r"\b(cfo|finance|financial|fp&a|controller|comptroller|treasur\w*|accounting|accountant|"
+                           r"audit\w*|tax)\b")),
+    ("sales", re.compile(r"\b(sales|cro|account executive|account manager|business development|bdr|sdr|revenue|"
+                         r"revops|partnerships?)\b")),
+    ("marketing", re.compile(r"\b(cmo|marketing|brand|growth|demand generation|communications?)\b")),
+    ("operations", re.compile(r"\b(coo|operations|ops|supply chain|logistics|procurement|purchasing|"
+                              r"manufacturing|facilities)\b")),
+    ("technology", re.compile(r"\b(cto|cio|ciso|engineer\w*|developer|it|technology|software|data|security|"
+                              r"architect|devops)\b")),
+    ("product", re.compile(r"\b(cpo|product)\b")),
+    ("people", re.compile(r"\b(hr|human resources|people|talent|recruit\w*|chro)\b")),
+    ("legal", re.compile(r"\b(legal|counsel|attorney|lawyer|compliance)\b")),
+    ("executive", re.compile(r"\b(ceo|founder|co-founder|president|managing director|general manager|owner)\b")),
+]
+
+
+@lru_cache(maxsize=65536)
+def function_for(function: str, title: str = "") -> str:
+    """The business function of a person: their stated function or department, else one read from the title.
+
+    'Finance', 'VP Finance' and 'CFO' are all 'finance'; a stated function with no family stays itself
+    ('Widgets' -> 'widgets'); '' when nothing says.
+    """
+    stated = function.strip().lower()
+    if stated:
+        return _family(stated) or stated[:60]
+    return _family(title.strip().lower())
+
+
+def _family(text: str) -> str:
+    if text:
+        for name, pattern in _FUNCTIONS:
+            if pattern.search(text):
+                return name
+    return ""

@@ -98,7 +98,6 @@ class Relationships:
 class Members:
     ids: np.ndarray  # int64 Membership id
     sharing: np.ndarray  # int8 SHARE, EXISTENCE_ONLY or PRIVATE (effective: the workspace default applied)
-    person: np.ndarray  # int32 person index of the member's own Person, -1 if none yet
 
 
 @dataclass
@@ -277,9 +276,6 @@ class Graph:
         remap = np.searchsorted(p.ids, old_ids).astype(np.int32)
         self.rel.a = remap[self.rel.a]
         self.rel.b = remap[self.rel.b]
-        if len(self.members.person):
-            has = self.members.person >= 0
-            self.members.person[has] = remap[self.members.person[has]]
         self._build()
 
     def upsert_relationships(self, rows) -> None:

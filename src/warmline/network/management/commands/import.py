@@ -6,8 +6,8 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from warmline.core import queries as core_queries
 from warmline.core.choices import Channel, Role
+from warmline.core.management.options import member_of, workspace_from
 from warmline.core.models import Membership, Workspace
 from warmline.network import importing, services
 from warmline.network.importers.contacts import FIELDS, parse_mapping
@@ -72,8 +72,8 @@ class Command(BaseCommand):
             mapping = parse_mapping(options.get("map") or [])
         except MappingError as error:
             raise CommandError(f"--map: {error}", returncode=2) from None
-        ws = self._workspace(workspace)
-        owner_membership = self._member(ws, owner, "--owner") if owner else None
+        ws = workspace_from(workspace)
+        owner_membership = member_of(ws, owner, "--owner") if owner else None
         actor = owner_membership or self._admin(ws)
         path = Path(file)
         try:
@@ -108,27 +108,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  line {item['line']}: {item['reason']}")
         if len(summary.skipped) > 50:
             self.stdout.write(f"  … and {len(summary.skipped) - 50:,} more skipped rows (use --json for all).")
-
-    def _workspace(self, slug: str | None) -> Workspace:
-        if slug:
-            found = Workspace.objects.filter(slug=slug).first()
-            if found is None:
-                raise CommandError(f"--workspace: no workspace with slug {slug!r}.", returncode=2)
-            return found
-        workspaces = list(Workspace.objects.order_by("pk")[:2])
-        if not workspaces:
-            raise CommandError("There is no workspace yet: run `warmline createadmin` first.", returncode=2)
-        if len(workspaces) > 1:
-            raise CommandError("There are several workspaces: say which with --workspace SLUG.", returncode=2)
-        return workspaces[0]
-
-    def _member(self, workspace: Workspace, email: str, option: str) -> Membership:
-        user = core_queries.user_by_email(email)
-        membership = Membership.objects.filter(workspace=workspace, user=user).select_related("user",
-                                                                                             "workspace").first()
-        if user is None or membership is None:
-            raise CommandError(f"{option}: {email} is not a member of {workspace.slug}.", returncode=2)
-        return membership
 
     def _admin(self, workspace: Workspace) -> Membership:
         admin = (

@@ -1,0 +1,31 @@
+"""Options shared by the `warmline` commands: which workspace, which member."""
+
+from __future__ import annotations
+
+from django.core.management.base import CommandError
+
+from warmline.core import queries as core_queries
+from warmline.core.models import Membership, Workspace
+
+
+def workspace_from(slug: str | None) -> Workspace:
+    """The workspace named by --workspace, or the only one there is."""
+    if slug:
+        found = Workspace.objects.filter(slug=slug).first()
+        if found is None:
+            raise CommandError(f"--workspace: no workspace with slug {slug!r}.", returncode=2)
+        return found
+    workspaces = list(Workspace.objects.order_by("pk")[:2])
+    if not workspaces:
+        raise CommandError("There is no workspace yet: run `warmline createadmin` first.", returncode=2)
+    if len(workspaces) > 1:
+        raise CommandError("There are several workspaces: say which with --workspace SLUG.", returncode=2)
+    return workspaces[0]
+
+
+def member_of(workspace: Workspace, email: str, option: str) -> Membership:
+    user = core_queries.user_by_email(email)
+    membership = Membership.objects.filter(workspace=workspace, user=user).select_related("user", "workspace").first()
+    if user is None or membership is None:
+        raise CommandError(f"{option}: {email} is not a member of {workspace.slug}.", returncode=2)
+    return membership
