@@ -7,6 +7,7 @@ from django.db import transaction
 from warmline.core import demo as core_demo
 from warmline.core.models import Workspace
 from warmline.network import demo as network_demo
+from warmline.paths import demo as paths_demo
 
 
 def load_demo(password: str) -> tuple[Workspace, bool]:
@@ -18,4 +19,5 @@ def load_demo(password: str) -> tuple[Workspace, bool]:
     with transaction.atomic():
         demo = core_demo.populate(password)
         network_demo.populate(demo)
+        paths_demo.populate(demo)
     return demo.workspace, True

@@ -49,5 +49,6 @@ urlpatterns = [
     path("settings/tokens/", views.tokens, name="tokens"),
     path("settings/tokens/<str:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("network/", include("warmline.network.urls")),
+    path("paths/", include("warmline.paths.urls")),
     path("api/v1/", _api_urls()),
 ]

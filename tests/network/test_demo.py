@@ -218,3 +218,22 @@ def test_the_plan_is_deterministic_and_the_exports_are_real_linkedin_files():
     assert all(r.connected_on and r.connected_on <= today for r in parsed.records)
     sizes = {local: len(network_demo.linkedin_csv(first, local).splitlines()) for local in first.exports}
     assert min(sizes.values()) >= 40 and max(sizes.values()) >= 400
+
+
+def test_the_demo_has_warm_paths_of_every_short_shape_and_a_target_account_list(northwind):
+    from warmline.paths import queries as path_queries
+    from warmline.paths.models import AccountList
+
+    viewer = Membership.objects.get(workspace=northwind, user__email="priya.raman@example.com")
+    shapes = Counter()
+    sample = _people(northwind).filter(membership__isnull=True).order_by("pk")[::40]
+    for person in sample:
+        for path in path_queries.person_paths(northwind, viewer, person, limit=5):
+            shapes[path.shape] += 1
+            assert path.explanation.endswith(".") and "None" not in path.explanation
+    assert {"direct", "one_introducer", "insider"} <= set(shapes)
+    saved = AccountList.objects.get(workspace=northwind)
+    rows = path_queries.account_table(northwind, viewer, saved.entries())
+    assert len(rows) == 18
+    assert sum(1 for r in rows if r.best) >= 12
+    assert [r.label for r in rows if r.company is None] == ["Halvorsen Maritime", "Quillon Biotech"]

@@ -61,27 +61,33 @@ def explain(people: list[Who], steps: list[Step], *, today: date) -> str:
                            f"{'' if a.you else 's'} to share")
             break
         subject = name(i, subject=True)
+        you = a.you
         if step.insider:
+            if a.title and not a.employee and not a.you:
+                subject += f" ({a.title})"
             where = f" at {b.company}" if b.company else ""
-            clause = f"{subject} works with {name(i + 1)}{where}"
+            clause = f"{subject} {_verb('works', you)} with {name(i + 1)}{where}"
             if step.same_function:
                 clause += ", in the same function"
-            if a.title:
-                clause += f" (as {a.title})"
             clauses.append(clause)
             continue
         if step.disclosure == EXISTENCE:
-            clauses.append(f"{subject} knows {name(i + 1)} (how well is private to {a.short})")
+            clauses.append(f"{subject} {_verb('knows', you)} {name(i + 1)} (how well is private to {a.short})")
             continue
-        parts = _evidence_parts(step.evidence, lambda j=i + 1: name(j), lambda j=i + 1: people[j].short, today)
+        parts = _evidence_parts(step.evidence, lambda j=i + 1: name(j), lambda j=i + 1: people[j].short, today,
+                                you=you)
         if not parts:
-            parts = [f"knows {name(i + 1)}"]
+            parts = [f"{_verb('knows', you)} {name(i + 1)}"]
         clauses.append(f"{subject} {_and(parts)}")
     return "; ".join(clauses) + "."
 
 
-def _evidence_parts(evidence: list[Evidence], full_name, short_name, today: date) -> list[str]:
-    """Phrases, strongest kind of evidence first; the other person is named in full the first time."""
+def _evidence_parts(evidence: list[Evidence], full_name, short_name, today: date, *, you: bool = False) -> list[str]:
+    """Phrases, strongest kind of evidence first; the other person is named in full the first time.
+
+    `you`: the subject is the reader ("you have known…" rather than "has known…")."""
+    has, knows, is_ = _verb("has", you), _verb("knows", you), _verb("is", you)
+    their = "your" if you else "their"
     by_source: dict[str, list[Evidence]] = {}
     for item in evidence:
         by_source.setdefault(item.source, []).append(item)
@@ -93,13 +99,14 @@ def _evidence_parts(evidence: list[Evidence], full_name, short_name, today: date
     for item in sorted(by_source.get(EvidenceSource.SHARED_EMPLOYER, []), key=lambda e: e.on or date.min):
         start = item.on.year if item.on else None
         end = item.ended_on.year if item.ended_on else None
+        company = item.detail or "the same company"
         if start and end:
             when = f" in {start}" if start == end else f" {start}–{end}"
+            parts.append(f"worked with {other()} at {company}{when}")
         elif start:
-            when = f" since {start}"
+            parts.append(f"{has} worked with {other()} at {company} since {start}")
         else:
-            when = ""
-        parts.append(f"worked with {other()} at {item.detail or 'the same company'}{when}")
+            parts.append(f"worked with {other()} at {company}")
     interactions = [e for e in by_source.get(EvidenceSource.INTERACTION, []) if e.on is not None]
     if interactions:
         quarter = (today.year, (today.month - 1) // 3)
@@ -110,23 +117,30 @@ def _evidence_parts(evidence: list[Evidence], full_name, short_name, today: date
             last = max(e.on for e in interactions)
             parts.append(f"last met {other()} in {last:%B %Y}")
     for item in by_source.get(EvidenceSource.MANUAL, [])[:1]:
-        detail = item.detail.strip()
+        detail = item.detail.strip().rstrip(".")
         if detail and not detail.startswith("Recorded by"):
-            parts.append(f"knows {other()}: “{detail}”")
+            parts.append(f"{knows} {other()}: “{detail}”")
         else:
-            parts.append(f"knows {other()}")
+            parts.append(f"{knows} {other()}")
     if EvidenceSource.CONTACTS in by_source:
-        parts.append(f"has {other()} in their contacts")
+        parts.append(f"{has} {other()} in {their} contacts")
     elif EvidenceSource.VCARD in by_source:
-        parts.append(f"has {other()} in their address book")
+        parts.append(f"{has} {other()} in {their} address book")
     linkedin = by_source.get(EvidenceSource.LINKEDIN)
     if linkedin:
         dated = [e.on for e in linkedin if e.on]
         if dated:
-            parts.append(f"has known {other()} since {min(dated).year} (LinkedIn)")
+            parts.append(f"{has} known {other()} since {min(dated).year} (LinkedIn)")
         else:
-            parts.append(f"is connected with {other()} on LinkedIn")
+            parts.append(f"{is_} connected with {other()} on LinkedIn")
     return parts
+
+
+_SECOND_PERSON = {"has": "have", "knows": "know", "is": "are", "works": "work"}
+
+
+def _verb(third_person: str, you: bool) -> str:
+    return _SECOND_PERSON[third_person] if you else third_person
 
 
 def _times(n: int) -> str:

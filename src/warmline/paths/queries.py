@@ -23,6 +23,7 @@ from warmline.network import queries as network_queries
 from warmline.network import resolution
 from warmline.network.models import Company, Evidence, Person, PersonEmail, Relationship
 from warmline.network.strength import Evidence as EvidenceItem
+from warmline.network.titles import function_for
 from warmline.paths import engine, explain
 from warmline.paths.index import index_for
 
@@ -92,6 +93,11 @@ class PathView:
 class AccountPerson:
     person: Person
     best: PathView | None
+
+    @property
+    def function(self) -> str:
+        """The stated function, or one read from the title ('VP Finance': finance)."""
+        return self.person.function or function_for("", self.person.title).capitalize()
 
 
 @dataclass
@@ -263,7 +269,8 @@ def _views(viewer, found: list[engine.Path], keys, rels) -> list[PathView]:
         for i, rel_id in enumerate(rel_path):
             if rel_id is None:
                 a, b = people.get(key[i]), people.get(key[i + 1])
-                same = bool(a and b and a.function and a.function.lower() == b.function.lower())
+                fa = function_for(a.function, a.title) if a else ""
+                same = bool(fa) and fa == function_for(b.function, b.title)
                 steps.append(explain.Step(insider=True, same_function=same))
                 continue
             disclosure = explain.EXISTENCE if path.disclosure[i] == engine.EXISTENCE else explain.FULL
@@ -401,3 +408,16 @@ def _arrays(graph: engine.Graph):
         for value in vars(holder).values():
             if isinstance(value, np.ndarray):
                 yield value
+
+
+def account_lists(workspace: Workspace) -> QuerySet:
+    from warmline.paths.models import AccountList
+
+    return AccountList.objects.filter(workspace=workspace).select_related("created_by")
+
+
+def access_account_list(workspace: Workspace, public_id: str):
+    found = account_lists(workspace).filter(public_id=public_id).first()
+    if found is None:
+        raise Http404("No such account list.")
+    return found
