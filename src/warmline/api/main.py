@@ -80,9 +80,11 @@ def on_http_error(request, exc: HttpError):
 def _mount() -> None:
     from warmline.core.api import router as core_router
     from warmline.network.api import router as network_router
+    from warmline.paths.api import router as paths_router
 
     api.add_router("", core_router)
     api.add_router("", network_router)
+    api.add_router("", paths_router)
 
 
 _mount()
