@@ -65,3 +65,17 @@ def test_other_workspaces_and_unknown_ids_are_not_found(net):  # noqa: F811
     assert client.get(f"/paths/people/{target.public_id}/").status_code == 404
     assert client.get(f"/paths/accounts/{target.company.public_id}/").status_code == 404
     assert client.get("/paths/lists/nope/").status_code == 404
+
+
+def test_a_large_account_map_comes_in_pages(bob_client, net, monkeypatch):  # noqa: F811
+    from warmline.paths import views
+
+    world, priya, target, dan = net
+    monkeypatch.setattr(views, "ACCOUNT_PAGE", 1)
+    url = f"/paths/accounts/{target.company.public_id}/"
+    first = bob_client.get(url).content.decode()
+    assert "Showing 1–1 of 2, reachable first." in first and "Page 1 of 2" in first
+    second = bob_client.get(url + "?page=2").content.decode()
+    assert "Showing 2–2 of 2" in second
+    assert bob_client.get(url + "?page=9")["Location"] == url + "?page=2"
+    assert "2 of 2 people reachable" in second

@@ -78,7 +78,8 @@ class AccountMapOut(Schema):
     people_total: int
     reachable: int
     employees: list[PersonRef] = Field(description="Employees with a path to anyone there")
-    people: list[AccountPersonOut] = Field(description="Reachable people first, best path first")
+    people: list[AccountPersonOut] = Field(description="Reachable people first, best path first: one page of "
+                                           "them (limit, offset)")
 
 
 class AccountIn(Schema):
@@ -136,13 +137,19 @@ def person_paths(request: HttpRequest, person_id: PathId, params: Query[PathsPar
                           paths=[PathOut.build(p) for p in paths])
 
 
+class AccountMapParams(Schema):
+    limit: int = Field(200, ge=1, le=1000, description="How many people, with their best path (1–1000)")
+    offset: int = Field(0, ge=0, le=2**31 - 1, description="How many people to skip")
+
+
 @router.get("/paths/accounts/{company_id}", response=AccountMapOut, summary="An account map: everyone at a company "
             "with the best path to each, and the coverage")
-def account_map(request: HttpRequest, company_id: PathId):
+def account_map(request: HttpRequest, company_id: PathId, page: Query[AccountMapParams]):
     ws, m = _ws(request), request.membership
-    mapped = queries.account_map(ws, m, queries.access_account(ws, m, company_id))
+    mapped = queries.account_map(ws, m, queries.access_account(ws, m, company_id), offset=page.offset,
+                                 limit=page.limit)
     return AccountMapOut(
-        company=CompanyRef.build(mapped.company), people_total=len(mapped.people), reachable=mapped.reachable,
+        company=CompanyRef.build(mapped.company), people_total=mapped.total, reachable=mapped.reachable,
         employees=[PersonRef.build(e) for e in mapped.employees],
         people=[AccountPersonOut(person=PersonRef.build(row.person), seniority=row.person.seniority,
                                  function=row.function, best_path=PathOut.build(row.best) if row.best else None)

@@ -100,7 +100,7 @@ class Members:
     sharing: np.ndarray  # int8 SHARE, EXISTENCE_ONLY or PRIVATE (effective: the workspace default applied)
 
 
-@dataclass
+@dataclass(slots=True)
 class Hop:
     person: int  # person index
     role: str  # EMPLOYEE, CONNECTOR or TARGET
@@ -135,12 +135,44 @@ class AccountRow:
     best: Path | None
 
 
+SHAPES = (DIRECT, ONE_INTRODUCER, INSIDER, TWO_INTRODUCERS)
+
+
 @dataclass
 class AccountMap:
+    """Every visible person of the company, reachable first, best score first, with their best path held
+    in arrays (row i: people[i], score[i], shapes[i], hops[i], relationships[i], seen[i]); `path(i)` and
+    `rows` build Path objects, so that a page can build only the ones it shows."""
+
     company: int
-    rows: list[AccountRow]  # every visible person of the company, reachable first, best score first
+    people: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    score: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    shapes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))  # SHAPES index, -1 none
+    hops: np.ndarray = field(default_factory=lambda: np.zeros((0, 4), dtype=np.int64))  # -1 padded
+    relationships: np.ndarray = field(default_factory=lambda: np.zeros((0, 3), dtype=np.int64))
+    seen: np.ndarray = field(default_factory=lambda: np.zeros((0, 3), dtype=np.int8))
     reachable: int = 0
     employees: list[int] = field(default_factory=list)  # person indexes of employees with any path in
+    graph: Graph | None = None
+    viewer: Viewer | None = None
+    requester: int | None = None
+
+    def __len__(self) -> int:
+        return len(self.people)
+
+    def path(self, i: int) -> Path | None:
+        if self.shapes[i] < 0:
+            return None
+        shape = SHAPES[self.shapes[i]]
+        length = int((self.hops[i] >= 0).sum())
+        hops = self.hops[i, :length].tolist()
+        return self.graph._path(shape, hops, self.relationships[i, :length - 1].tolist(),
+                                self.seen[i, :length - 1].tolist(), float(self.score[i]), self.viewer,
+                                own=hops[0] == self.requester)
+
+    @property
+    def rows(self) -> list[AccountRow]:
+        return [AccountRow(person=int(p), best=self.path(i)) for i, p in enumerate(self.people.tolist())]
 
 
 class Viewer:
@@ -536,18 +568,20 @@ class Graph:
             paths.append(self._path(shape, hops, rels, seen, score, viewer, own=hops[0] == own_person))
         return paths
 
-    def _path(self, shape, hops, rels, seen, score, viewer, *, own) -> Path:
-        roles = [EMPLOYEE] + [CONNECTOR] * (len(hops) - 2) + [TARGET]
-        steps = [Hop(p, role) for p, role in zip(hops, roles, strict=True)]
+    _ROLES = {2: (EMPLOYEE, TARGET), 3: (EMPLOYEE, CONNECTOR, TARGET), 4: (EMPLOYEE, CONNECTOR, CONNECTOR, TARGET)}
+
+    def _path(self, shape, hops, rels, seen, score, viewer, *, own, full_only: Viewer | None = None) -> Path:
+        steps = [Hop(p, role) for p, role in zip(hops, self._ROLES[len(hops)], strict=True)]
         # A contact reached only through an existence-only relationship stays anonymous, unless the viewer
         # may see them anyway; everything after it in the path is behind it too.
-        hide = False
-        for i in range(1, len(steps) - 1):
-            if seen[i - 1] == EXISTENCE or hide:
-                person = steps[i].person
-                if hide or not self.visible_people(np.array([person]), _FullOnly(viewer))[0]:
-                    steps[i].hidden = True
-                    hide = True
+        if EXISTENCE in seen:
+            hide = False
+            full_only = full_only or _FullOnly(viewer)
+            for i in range(1, len(steps) - 1):
+                if seen[i - 1] == EXISTENCE or hide:
+                    if hide or not self.visible_people(np.array([steps[i].person]), full_only)[0]:
+                        steps[i].hidden = True
+                        hide = True
         return Path(shape, steps, rels, seen, round(score, 6), own)
 
     # --- an account ------------------------------------------------------------------------------
@@ -557,34 +591,52 @@ class Graph:
         people, rel = self.people, self.rel
         staff = self.people_at(company)
         staff = staff[people.member[staff] < 0]
-        staff = staff[self.visible_people(staff, viewer)]
-        result = AccountMap(company=company, rows=[])
+        staff = staff[self.visible_people(staff, viewer)].astype(np.int64)
+        result = AccountMap(company=company, graph=self, viewer=viewer, requester=requester)
         if not len(staff):
             return result
-        best_score = np.zeros(len(staff))
-        best: list[tuple | None] = [None] * len(staff)
-        employees: set[int] = set()
+        n = len(staff)
+        best_score = np.zeros(n)
+        best_shape = np.full(n, -1, dtype=np.int8)
+        best_hops = np.full((n, 4), -1, dtype=np.int64)
+        best_rels = np.full((n, 3), -1, dtype=np.int64)
+        best_seen = np.zeros((n, 3), dtype=np.int8)
+        employees: list[np.ndarray] = []
 
-        def offer(rows, scores, make):
-            """Keep, for each staff row, the best of the offered scores; make(i) builds the path tuple."""
+        def offer(rows, scores, shape, hops, rels, seen):
+            """Keep, for each staff row, the best of the offered paths: `hops`, `rels` and `seen` are columns
+            (arrays aligned with `rows`). Equal scores keep the earlier offer, unless the new one starts at
+            the requester."""
             if not len(rows):
                 return
             order = np.lexsort((-scores, rows))
             firsts = order[np.r_[True, rows[order][1:] != rows[order][:-1]]]
-            for i in firsts.tolist():
-                r = int(rows[i])
-                score = float(scores[i])
-                if score > best_score[r] or (score == best_score[r] and best[r] is not None
-                                             and best[r][1][0] != requester and make(i)[1][0] == requester):
-                    best_score[r] = score
-                    best[r] = make(i)
+            current = best_score[rows[firsts]]
+            take = scores[firsts] > current
+            if requester is not None:
+                take |= ((scores[firsts] == current) & (current > 0) & (hops[0][firsts] == requester)
+                         & (best_hops[rows[firsts], 0] != requester))
+            chosen = firsts[take]
+            if not len(chosen):
+                return
+            r = rows[chosen]
+            best_score[r] = scores[chosen]
+            best_shape[r] = SHAPES.index(shape)
+            best_hops[r] = -1
+            best_rels[r] = -1
+            best_seen[r] = 0
+            for k, column in enumerate(hops):
+                best_hops[r, k] = column[chosen]
+            for k, column in enumerate(rels):
+                best_rels[r, k] = column[chosen]
+            for k, column in enumerate(seen):
+                best_seen[r, k] = column[chosen]
 
         # Direct.
         pos, emp, eid, seen = self._first_steps(staff, viewer)
-        employees.update(emp.tolist())
+        employees.append(emp)
         scores = rel.strength[eid] * ranking.recency(ranking.days_or_old(rel.last[eid], self.today))
-        offer(pos, scores.astype(np.float64),
-              lambda i: (0, [int(emp[i]), int(staff[pos[i]])], [int(eid[i])], [int(seen[i])], DIRECT))
+        offer(pos, scores.astype(np.float64), DIRECT, [emp, staff[pos]], [eid], [seen])
 
         # One introducer: contacts of the staff who know an employee.
         s_pos, conn, c_eid = self.neighbours(staff)
@@ -603,9 +655,8 @@ class Graph:
                               ranking.days_or_old(rel.last[c_eid], self.today))
             scores = (rel.strength[b_eid[at]].astype(np.float64) * rel.strength[c_eid]
                       * self._reliability(conn) * ranking.recency(days))
-            offer(s_pos, scores, lambda i: (0, [int(b_emp[at[i]]), int(conn[i]), int(staff[s_pos[i]])],
-                                            [int(b_eid[at[i]]), int(c_eid[i])],
-                                            [int(b_seen[at[i]]), int(c_seen[i])], ONE_INTRODUCER))
+            offer(s_pos, scores, ONE_INTRODUCER, [b_emp[at], conn, staff[s_pos]], [b_eid[at], c_eid],
+                  [b_seen[at], c_seen])
 
         # Insiders: colleagues of each person who know an employee.
         reach = self._best_first_steps(staff, viewer, employees)
@@ -626,31 +677,25 @@ class Graph:
                 continue
             longer = self._two_introducers(nbr[keep], eid2[keep], seen2[keep], target, viewer, 1)
             if longer:
-                top = max(longer, key=lambda f: f[0])
-                best_score[r] = top[0]
-                best[r] = top
-                employees.add(top[1][0])
+                score, hops, rels, seen_, shape = max(longer, key=lambda f: f[0])
+                offer(np.array([r]), np.array([score]), shape, [np.array([h]) for h in hops],
+                      [np.array([e]) for e in rels], [np.array([x]) for x in seen_])
+                employees.append(np.array([hops[0]]))
 
-        order = sorted(range(len(staff)), key=lambda r: (-best_score[r], int(staff[r])))
-        for r in order:
-            found = best[r]
-            path = None
-            if found is not None:
-                score, hops, rels, seen, shape = found
-                path = self._path(shape, hops, rels, seen, float(best_score[r]), viewer,
-                                  own=hops[0] == requester)
-            result.rows.append(AccountRow(person=int(staff[r]), best=path))
+        order = np.lexsort((staff, -best_score))
+        result.people, result.score, result.shapes = staff[order], best_score[order], best_shape[order]
+        result.hops, result.relationships, result.seen = best_hops[order], best_rels[order], best_seen[order]
         result.reachable = int((best_score > 0).sum())
-        result.employees = sorted(employees)
+        result.employees = np.unique(np.concatenate(employees)).tolist() if employees else []
         return result
 
-    def _best_first_steps(self, rows: np.ndarray, viewer: Viewer, employees: set[int]):
+    def _best_first_steps(self, rows: np.ndarray, viewer: Viewer, employees: list[np.ndarray]):
         """For each of `rows` (sorted unique): the best employee relationship into it, or -1s."""
         rows = np.asarray(rows, dtype=np.int64)
         if not len(rows):
             return None
         pos, emp, eid, seen = self._first_steps(rows, viewer)
-        employees.update(emp.tolist())
+        employees.append(emp)
         b_emp = np.full(len(rows), -1, dtype=np.int64)
         b_eid = np.full(len(rows), -1, dtype=np.int64)
         b_seen = np.zeros(len(rows), dtype=np.int8)
@@ -672,28 +717,35 @@ class Graph:
         seniority = people.seniority[staff[has]]
         functions = people.function[staff[has]]
         overall = base * ranking.insider_tie(seniority, np.zeros(len(has), dtype=bool))
-        shortlist = {0: np.argsort(-overall, kind="stable")[:2].tolist()}
-        for f in np.unique(functions[functions != 0]).tolist():
-            members = np.flatnonzero(functions == f)
-            same = base[members] * ranking.insider_tie(seniority[members], np.ones(len(members), dtype=bool))
-            shortlist[f] = members[np.argsort(-same, kind="stable")[:2]].tolist()
-        rows, scores, pick = [], [], []
-        for r in range(len(staff)):
-            p, f = int(staff[r]), int(people.function[staff[r]])
-            for k in shortlist[0] + (shortlist.get(f, []) if f else []):
-                if int(staff[has[k]]) == p:
-                    continue
-                same = bool(f) and int(functions[k]) == f
-                rows.append(r)
-                scores.append(float(base[k] * ranking.insider_tie(seniority[k:k + 1], np.array([same]))[0]))
-                pick.append(k)
-        if not rows:
+        top_overall = np.argsort(-overall, kind="stable")[:2]
+        # The two best insiders of each function, as a table indexed by function code (-1: none).
+        codes = int(max(functions.max(initial=0), people.function[staff].max(initial=0))) + 1
+        by_function = np.full((codes, 2), -1, dtype=np.int64)
+        same_score = base * ranking.insider_tie(seniority, np.ones(len(has), dtype=bool))
+        order = np.lexsort((-same_score, functions))
+        ranked_functions = functions[order]
+        starts = np.r_[0, np.flatnonzero(np.diff(ranked_functions)) + 1]
+        for slot in (0, 1):
+            at = starts + slot
+            ok = at < len(order)
+            ok[ok] &= ranked_functions[at[ok]] == ranked_functions[starts[ok]]
+            by_function[ranked_functions[starts[ok]], slot] = order[at[ok]]
+        by_function[0] = -1  # function unknown: no same-function insider
+        rows = np.arange(len(staff), dtype=np.int64)
+        f = people.function[staff].astype(np.int64)
+        pairs_row = np.concatenate([np.repeat(rows, len(top_overall)), rows, rows])
+        pairs_k = np.concatenate([np.tile(top_overall, len(rows)), by_function[f, 0], by_function[f, 1]])
+        ok = pairs_k >= 0
+        pairs_row, pairs_k = pairs_row[ok], pairs_k[ok]
+        ok = staff[has[pairs_k]] != staff[pairs_row]  # nobody is their own insider
+        pairs_row, pairs_k = pairs_row[ok], pairs_k[ok]
+        if not len(pairs_row):
             return
-        rows_a, scores_a = np.array(rows, dtype=np.int64), np.array(scores)
-        offer(rows_a, scores_a, lambda i: (0, [int(i_emp[has[pick[i]]]), int(staff[has[pick[i]]]),
-                                               int(staff[rows_a[i]])],
-                                           [int(i_eid[has[pick[i]]]), -1], [int(i_seen[has[pick[i]]]), FULL],
-                                           INSIDER))
+        same = (functions[pairs_k] == f[pairs_row]) & (f[pairs_row] != 0)
+        scores = base[pairs_k] * ranking.insider_tie(seniority[pairs_k], same)
+        who = has[pairs_k]
+        offer(pairs_row, scores, INSIDER, [i_emp[who], staff[who], staff[pairs_row]],
+              [i_eid[who], np.full(len(who), -1)], [i_seen[who], np.full(len(who), FULL)])
 
 
 class _FullOnly(Viewer):

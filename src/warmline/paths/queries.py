@@ -103,13 +103,15 @@ class AccountPerson:
 @dataclass
 class AccountMapView:
     company: Company
-    people: list[AccountPerson]
+    people: list[AccountPerson]  # the requested slice
     reachable: int
     employees: list[Person]
+    total: int = 0  # everyone the viewer may know of there
+    offset: int = 0
 
     @property
     def coverage(self) -> str:
-        total = len(self.people)
+        total = self.total
         if not total:
             return "No one at this company is in the network yet."
         return (f"{self.reachable:,} of {total:,} people reachable through {len(self.employees):,} "
@@ -284,30 +286,38 @@ def _views(viewer, found: list[engine.Path], keys, rels) -> list[PathView]:
 # --- accounts ----------------------------------------------------------------------------------------
 
 
-def account_map(workspace: Workspace, viewer: Membership | None, company: Company) -> AccountMapView:
-    """Everyone at the company the viewer may know of, with the best path to each, and the coverage."""
+def account_map(workspace: Workspace, viewer: Membership | None, company: Company, *, offset: int = 0,
+                limit: int | None = None) -> AccountMapView:
+    """Everyone at the company the viewer may know of, with the best path to each, and the coverage.
+
+    `offset` and `limit` choose which people (reachable first, best path first) come with their path
+    explained; the counts always cover everyone.
+    """
     index = index_for(workspace.pk)
     with index.lock:
         graph = index.graph
         k = index.company_index.get(company.pk, -1)
         eviewer, requester = _viewer(index, viewer)
-        result = graph.account_map(k, eviewer, requester=requester) if k >= 0 else engine.AccountMap(k, [])
+        result = graph.account_map(k, eviewer, requester=requester) if k >= 0 else engine.AccountMap(k)
         ids = graph.people.ids
-        rows = [(int(ids[r.person]), r.best) for r in result.rows]
-        found = [r.best for r in result.rows if r.best is not None]
+        total = len(result)
+        end = total if limit is None else min(total, offset + limit)
+        shown = [(int(ids[result.people[i]]), result.path(i)) for i in range(offset, end)]
+        found = [best for _, best in shown if best is not None]
         keys = [tuple(int(ids[h.person]) for h in p.hops) for p in found]
         rels = [[int(graph.rel.ids[e]) if e >= 0 else None for e in p.relationships] for p in found]
         employee_ids = [int(ids[e]) for e in result.employees]
     views = iter(_views(viewer, found, keys, rels))
-    people = {p.pk: p for p in Person.objects.filter(pk__in=[pid for pid, _ in rows]).select_related("company")}
+    people = {p.pk: p for p in Person.objects.filter(pk__in=[pid for pid, _ in shown]).select_related("company")}
     listed = []
-    for pid, best in rows:
+    for pid, best in shown:
         view = next(views) if best is not None else None
         if view is not None:
             view.rank = 1
         listed.append(AccountPerson(person=people[pid], best=view))
     employees = list(Person.objects.filter(pk__in=employee_ids).select_related("membership").order_by("full_name"))
-    return AccountMapView(company=company, people=listed, reachable=result.reachable, employees=employees)
+    return AccountMapView(company=company, people=listed, reachable=result.reachable, employees=employees,
+                          total=total, offset=offset)
 
 
 class AccountListError(ValueError):
@@ -385,10 +395,10 @@ def account_table(workspace: Workspace, viewer: Membership | None, accounts) -> 
             rows.append(AccountRow(line=line, label=label, company=None,
                                    problem="Not in the network: no company with this name or domain."))
             continue
-        mapped = account_map(workspace, viewer, company)
-        best = next((p for p in mapped.people if p.best is not None), None)
+        mapped = account_map(workspace, viewer, company, limit=1)
+        best = mapped.people[0] if mapped.people and mapped.people[0].best is not None else None
         rows.append(AccountRow(line=line, label=label, company=company, reachable=mapped.reachable,
-                               people=len(mapped.people), best=best.best if best else None,
+                               people=mapped.total, best=best.best if best else None,
                                best_target=best.person if best else None))
     rows.sort(key=lambda r: (r.best is None, -(r.best.score if r.best else 0), r.label.lower()))
     return rows

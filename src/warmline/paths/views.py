@@ -14,6 +14,7 @@ from warmline.network.importing import max_import_bytes
 from warmline.paths import queries, services
 
 LIMIT = 20
+ACCOUNT_PAGE = 100
 
 
 class AccountListForm(forms.Form):
@@ -53,7 +54,17 @@ def person(request: HttpRequest, person_id: str) -> HttpResponse:
 def account(request: HttpRequest, company_id: str) -> HttpResponse:
     m = request.membership
     company = queries.access_account(m.workspace, m, company_id)
-    return render(request, "paths/account.html", {"map": queries.account_map(m.workspace, m, company)})
+    try:
+        number = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        number = 1
+    mapped = queries.account_map(m.workspace, m, company, offset=(number - 1) * ACCOUNT_PAGE, limit=ACCOUNT_PAGE)
+    pages = max(1, -(-mapped.total // ACCOUNT_PAGE))
+    if number > pages:
+        return redirect(f"{request.path}?page={pages}")
+    return render(request, "paths/account.html", {"map": mapped, "number": number, "pages": pages,
+                                                  "first": mapped.offset + 1,
+                                                  "last": mapped.offset + len(mapped.people)})
 
 
 @require_http_methods(["GET", "POST"])
