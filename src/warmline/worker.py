@@ -11,19 +11,24 @@ import logging
 import os
 import signal
 import threading
+import time
 
 from django.db import close_old_connections
 
+from warmline.network import changes
 from warmline.network import services as network_services
 
 log = logging.getLogger("warmline.worker")
 
 
 class Worker:
+    PRUNE_EVERY_SECONDS = 3600
+
     def __init__(self, *, poll_seconds: float = 1.0, parent_pid: int | None = None):
         self.poll_seconds = poll_seconds
         self.parent_pid = parent_pid
         self.stop = threading.Event()
+        self.pruned_at = 0.0
 
     def run_once(self) -> int:
         """Run every job that is due now; returns how many ran. Stops early when asked to stop."""
@@ -38,6 +43,11 @@ class Worker:
             except Exception:
                 log.exception("import %s failed on an internal error", run.public_id)
             done += 1
+        if time.monotonic() - self.pruned_at > self.PRUNE_EVERY_SECONDS:
+            self.pruned_at = time.monotonic()
+            pruned = changes.prune()
+            if pruned:
+                log.info("deleted %s graph change notes older than %s", pruned, changes.KEEP_NOTES)
         return done
 
     def run_forever(self) -> None:

@@ -98,3 +98,11 @@ def test_any_list_body_is_a_success_or_a_clear_4xx(world, body):
     if response.status_code >= 400:
         error = response.json()["error"]
         assert error["status"] == response.status_code and error["message"]
+
+
+def test_unknown_fields_are_refused(net):  # noqa: F811
+    world, *_ = net
+    response = _post(world.client_for(world.bob), "/api/v1/paths/lists",
+                     {"name": "Q3", "accounts": [{"name": "Globex", "region": "East"}], "owner": "me"})
+    assert response.status_code == 422
+    assert not AccountList.objects.exists()

@@ -126,8 +126,8 @@ class TestPrivacy:
         target = services.save_person(world.alice, None, first_name="Bob", last_name="Smith", company="Globex")
         paths = queries.person_paths(world.acme, world.bob, target)
         assert [spelled(p) for p in paths] == ["Carol Rep > ? > Bob Smith"]
-        assert paths[0].as_dict()["hops"][1] == {"id": None, "name": None, "company": None, "role": "connector",
-                                                 "hidden": True}
+        assert paths[0].as_dict()["hops"][1] == {"id": None, "name": None, "company": None, "title": None,
+                                                 "role": "connector", "hidden": True}
         assert "First1" not in paths[0].explanation
         assert "stay private until Carol agrees" in paths[0].explanation
 
@@ -173,6 +173,7 @@ def test_a_target_account_list_shows_every_account_even_without_a_path(net):
 
 @pytest.mark.parametrize("data, message", [
     (b"", "The file is empty."),
+    (b"PK\x03\x04\x00\x00binary spreadsheet", "Line 1: Not a CSV file"),
     (b"Region,Owner\nEast,Ann\n", "Line 1: No account column"),
     (b"Account\n\n\n", "The file lists no accounts."),
 ])
@@ -193,3 +194,19 @@ def test_targets_are_found_by_name_email_linkedin_url_and_company(net):
     assert by("BOB@globex.example") == ["Bob Smith"]
     assert by("https://www.linkedin.com/in/dan-insider/?trk=x") == ["Dan Insider"]
     assert [c.name for c in queries.find_targets(world.acme, world.bob, "globex")[1]] == ["Globex"]
+
+
+def test_old_change_notes_are_pruned_and_an_index_idle_that_long_reloads(net, monkeypatch):
+    import time
+
+    from warmline.network import changes
+    from warmline.network.models import GraphChange
+
+    world, priya, target, dan = net
+    queries.person_paths(world.acme, world.bob, target)
+    index = index_for(world.acme.pk)
+    GraphChange.objects.update(created_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
+    assert changes.prune() > 0 and not GraphChange.objects.exists()
+    index.refreshed_at = time.monotonic() - changes.INDEX_STALE_AFTER.total_seconds() - 1
+    queries.person_paths(world.acme, world.bob, target)
+    assert index.loads == 2

@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from warmline.core.choices import Channel
-from warmline.network.api import CompanyRef, PathId, PersonRef, SeniorityOrNone, Text200
+from warmline.network.api import CompanyRef, Input, PathId, PersonRef, SeniorityOrNone, Text200
 from warmline.paths import engine, queries, services
 
 router = Router(tags=["paths"])
@@ -82,12 +82,12 @@ class AccountMapOut(Schema):
                                            "them (limit, offset)")
 
 
-class AccountIn(Schema):
+class AccountIn(Input):
     name: Text200 = ""
     domain: Text200 = ""
 
 
-class AccountsIn(Schema):
+class AccountsIn(Input):
     accounts: list[AccountIn] = Field(..., min_length=1, max_length=queries.MAX_ACCOUNTS)
 
 

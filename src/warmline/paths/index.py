@@ -19,6 +19,7 @@ import numpy as np
 from django.db import connection
 
 from warmline.core.choices import Sharing
+from warmline.network.changes import INDEX_STALE_AFTER
 from warmline.network.models import Company, GraphChange, Person, Relationship
 from warmline.network.titles import function_for
 from warmline.paths import engine
@@ -51,6 +52,7 @@ class WorkspaceIndex:
     loaded_in: float = 0.0  # seconds the full load took
     loads: int = 0
     refreshes: int = 0
+    refreshed_at: float = 0.0  # time.monotonic() of the last load or refresh
 
     # --- the full load (once per process) -----------------------------------------------------
 
@@ -66,6 +68,7 @@ class WorkspaceIndex:
         self.graph = engine.Graph(people, relationships, members, companies=len(self.company_ids), today=today())
         self.loaded_in = time.perf_counter() - started
         self.loads += 1
+        self.refreshed_at = time.monotonic()
 
     def _members(self) -> engine.Members:
         """Members in a stable order: a member keeps their index for the life of the index (relationships
@@ -132,27 +135,42 @@ class WorkspaceIndex:
                 f"FROM {RELATIONSHIP}")
 
     def _load_relationships(self, person_ids: np.ndarray) -> engine.Relationships:
-        chunks = []
+        """Read in chunks, each turned into typed columns at once: ten million relationships take about
+        300 MB as arrays, where Python tuples would take gigabytes."""
+        columns: dict[str, list[np.ndarray]] = {name: [] for name in ("ids", "a", "b", "strength", "owner", "last")}
+        owner_of = np.full(max(self.member_index, default=0) + 2, -1, dtype=np.int32)
+        for pk, index in self.member_index.items():
+            owner_of[pk] = index
         with connection.cursor() as cursor:
             cursor.execute(self._relationship_sql() + " WHERE workspace_id = %s ORDER BY id", [self.workspace_id])
             while rows := cursor.fetchmany(FETCH):
-                chunks.append(np.array(rows, dtype=np.float64))
-        data = np.concatenate(chunks) if chunks else np.zeros((0, 6))
-        a = _positions(person_ids, data[:, 1].astype(np.int64))
-        b = _positions(person_ids, data[:, 2].astype(np.int64))
-        keep = (a >= 0) & (b >= 0)
-        owners = data[keep, 4].astype(np.int64)
-        owner_index = np.array([self.member_index.get(int(o), -1) for o in np.unique(owners)], dtype=np.int32)
-        owner = owner_index[np.searchsorted(np.unique(owners), owners)] if len(owners) else owners.astype(np.int32)
-        return engine.Relationships.build(data[keep, 0].astype(np.int64), a[keep], b[keep], data[keep, 3], owner,
-                                          data[keep, 5].astype(np.int32))
+                data = np.array(rows, dtype=np.float64)
+                a = _positions(person_ids, data[:, 1].astype(np.int64))
+                b = _positions(person_ids, data[:, 2].astype(np.int64))
+                keep = (a >= 0) & (b >= 0)  # both people in the graph (not merged away)
+                owners = data[keep, 4].astype(np.int64)
+                columns["ids"].append(data[keep, 0].astype(np.int64))
+                columns["a"].append(a[keep].astype(np.int32))
+                columns["b"].append(b[keep].astype(np.int32))
+                columns["strength"].append(data[keep, 3].astype(np.float32))
+                columns["owner"].append(np.where(owners < len(owner_of), owner_of[np.minimum(owners, len(owner_of) - 1)],
+                                                 -1).astype(np.int32))
+                columns["last"].append(data[keep, 5].astype(np.int32))
+        joined = {name: (np.concatenate(parts) if parts else np.zeros(0)) for name, parts in columns.items()}
+        return engine.Relationships.build(joined["ids"], joined["a"], joined["b"], joined["strength"],
+                                          joined["owner"], joined["last"])
 
     # --- refreshing from change notes ----------------------------------------------------------
 
     def refresh(self) -> None:
+        now = time.monotonic()
+        if now - self.refreshed_at > INDEX_STALE_AFTER.total_seconds():
+            # Idle for days: the notes since may have been pruned (network.changes.KEEP_NOTES).
+            self.load()
+            return
+        self.refreshed_at = now
         graph = self.graph
         graph.today = today()
-        now = time.monotonic()
         self.gaps = {pk: at for pk, at in self.gaps.items() if now - at < GAP_PATIENCE_SECONDS}
         with connection.cursor() as cursor:
             sql = f"SELECT id, people, relationships, members FROM {CHANGE} WHERE workspace_id = %s AND (id > %s"

@@ -45,7 +45,7 @@ class HopView:
 
     def as_dict(self) -> dict:
         if self.hidden or self.person is None:
-            return {"id": None, "name": None, "company": None, "role": self.role, "hidden": True}
+            return {"id": None, "name": None, "company": None, "title": None, "role": self.role, "hidden": True}
         p = self.person
         return {"id": p.public_id, "name": p.full_name, "company": p.company.name if p.company_id else None,
                 "title": p.title or None, "role": self.role, "hidden": False}
@@ -337,8 +337,12 @@ def parse_account_list(data: bytes) -> list[tuple[int, str, str]]:
     A file with one column and no recognised header is read as a list of names (or domains).
     """
     from warmline.network.importers.decoding import decode
+    from warmline.network.importers.records import ImportFormatError
 
-    text = decode(data)
+    try:
+        text = decode(data)
+    except ImportFormatError as error:
+        raise AccountListError(f"Not a CSV file: {error.message}", 1) from None
     rows = list(csv.reader(io.StringIO(text)))
     if not rows:
         raise AccountListError("The file is empty.")
@@ -387,19 +391,42 @@ def resolve_accounts(workspace: Workspace, accounts: list[tuple[int | None, str,
 def account_table(workspace: Workspace, viewer: Membership | None, accounts) -> list[AccountRow]:
     """One row per account of a target list: reachable people, the best path's strength and introducer.
 
-    Accounts with no path, or not in the network at all, are listed too.
+    Accounts with no path, or not in the network at all, are listed too. Every account is mapped by the
+    engine under one lock; only the best paths are then read from the database, all at once.
     """
+    resolved = resolve_accounts(workspace, accounts)
+    index = index_for(workspace.pk)
+    bests: dict[int, tuple] = {}  # row -> (target id, path, key, relationship ids)
+    counts: dict[int, tuple[int, int]] = {}
+    with index.lock:
+        graph = index.graph
+        eviewer, requester = _viewer(index, viewer)
+        ids, rel_ids = graph.people.ids, graph.rel.ids
+        for row, (_, _, company) in enumerate(resolved):
+            k = index.company_index.get(company.pk, -1) if company is not None else -1
+            if k < 0:
+                counts[row] = (0, 0)
+                continue
+            mapped = graph.account_map(k, eviewer, requester=requester)
+            counts[row] = (len(mapped), mapped.reachable)
+            path = mapped.path(0) if len(mapped) else None
+            if path is not None:
+                bests[row] = (int(ids[mapped.people[0]]), path, tuple(int(ids[h.person]) for h in path.hops),
+                              [int(rel_ids[e]) if e >= 0 else None for e in path.relationships])
+    views = _views(viewer, [b[1] for b in bests.values()], [b[2] for b in bests.values()],
+                   [b[3] for b in bests.values()])
+    view_of = dict(zip(bests, views, strict=True))
+    targets = Person.objects.in_bulk([b[0] for b in bests.values()])
     rows = []
-    for line, label, company in resolve_accounts(workspace, accounts):
+    for row, (line, label, company) in enumerate(resolved):
         if company is None:
             rows.append(AccountRow(line=line, label=label, company=None,
                                    problem="Not in the network: no company with this name or domain."))
             continue
-        mapped = account_map(workspace, viewer, company, limit=1)
-        best = mapped.people[0] if mapped.people and mapped.people[0].best is not None else None
-        rows.append(AccountRow(line=line, label=label, company=company, reachable=mapped.reachable,
-                               people=mapped.total, best=best.best if best else None,
-                               best_target=best.person if best else None))
+        total, reachable = counts[row]
+        best = view_of.get(row)
+        rows.append(AccountRow(line=line, label=label, company=company, reachable=reachable, people=total,
+                               best=best, best_target=targets.get(bests[row][0]) if best else None))
     rows.sort(key=lambda r: (r.best is None, -(r.best.score if r.best else 0), r.label.lower()))
     return rows
 

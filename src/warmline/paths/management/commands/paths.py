@@ -65,7 +65,7 @@ class Command(BaseCommand):
             self._write_path(p)
 
     def _write_path(self, p, indent: str = "  "):
-        chain = " → ".join("(private contact)" if h.hidden else h.person.full_name for h in p.hops)
+        chain = " → ".join("a private contact" if h.hidden else h.person.full_name for h in p.hops)
         note = "  ← try next" if p.suggested else ""
         weaker = " (weaker)" if p.weaker else ""
         self.stdout.write(f"{indent}{p.rank:>2}. {p.score:.3f}  {p.shape_label}{weaker}: {chain}  "
