@@ -374,6 +374,12 @@ class Graph:
                 employees_only: bool):
         """For each row in `rows`: (position in rows, then each of `values` at that row's entries), flattened."""
         rows = np.asarray(rows, dtype=np.int64)
+        if len(rows) == 1:  # one person: plain slices
+            start, end = int(indptr[rows[0]]), int(indptr[rows[0] + 1])
+            out = [np.zeros(end - start, dtype=np.int64)] + [v[start:end] for v in values]
+            if self.extra:
+                out = self._with_overlay(rows, out, employees_only=employees_only)
+            return out
         starts, ends = indptr[rows], indptr[rows + 1]
         lengths = ends - starts
         total = int(lengths.sum())
@@ -453,15 +459,17 @@ class Graph:
         is_employee = people.member[nbr] >= 0
 
         # Direct.
-        for p, e, d in zip(nbr[is_employee].tolist(), eid[is_employee].tolist(), seen[is_employee].tolist(),
-                           strict=True):
-            score = ranking.path_score([float(rel.strength[e])], [], [int(rel.last[e])], self.today)
-            found.append((score, [p, target], [e], [d], DIRECT))
+        emp, e_eid, e_seen = nbr[is_employee], eid[is_employee], seen[is_employee]
+        if len(emp):
+            scores = rel.strength[e_eid].astype(np.float64) * ranking.recency(
+                ranking.days_or_old(rel.last[e_eid], self.today))
+            for i in _top(scores, emp, requester, limit):
+                found.append((float(scores[i]), [int(emp[i]), target], [int(e_eid[i])], [int(e_seen[i])], DIRECT))
 
         # One introducer: the target's contacts who know an employee.
         connectors, c_eid, c_seen = nbr[~is_employee], eid[~is_employee], seen[~is_employee]
         if len(connectors):
-            found.extend(self._through(connectors, c_eid, c_seen, target, viewer))
+            found.extend(self._through(connectors, c_eid, c_seen, target, viewer, limit, requester))
 
         # Insider: someone at the target's company who knows an employee (and is not already a connector).
         company = int(people.company[target])
@@ -470,10 +478,10 @@ class Graph:
             insiders = insiders[(insiders != target) & (people.member[insiders] < 0)]
             insiders = np.setdiff1d(insiders, connectors, assume_unique=False)
             if len(insiders):
-                found.extend(self._insiders(insiders, target, viewer))
+                found.extend(self._insiders(insiders, target, viewer, limit, requester))
 
         if not found and len(connectors):
-            found.extend(self._two_introducers(connectors, c_eid, c_seen, target, viewer, limit))
+            found.extend(self._two_introducers(connectors, c_eid, c_seen, target, viewer, limit, requester))
         return self._rank(found, target, viewer, limit, requester)
 
     def _first_steps(self, rows: np.ndarray, viewer: Viewer):
@@ -486,7 +494,7 @@ class Graph:
     def _reliability(self, people: np.ndarray) -> np.ndarray:
         return ranking.reliability(self.people.made[people], self.people.asked[people])
 
-    def _through(self, connectors, c_eid, c_seen, target, viewer) -> list[tuple]:
+    def _through(self, connectors, c_eid, c_seen, target, viewer, limit, requester) -> list[tuple]:
         rel = self.rel
         pos, emp, eid, seen = self._first_steps(connectors, viewer)
         if not len(pos):
@@ -498,13 +506,13 @@ class Graph:
                           ranking.days_or_old(rel.last[c_eid[pos]], self.today))
         scores = s1 * s2 * reliability * ranking.recency(days)
         out = []
-        for i in np.argsort(-scores, kind="stable")[: max(200, 20)].tolist():
+        for i in _top(scores, emp, requester, limit):
             c = int(connectors[pos[i]])
             out.append((float(scores[i]), [int(emp[i]), c, target], [int(eid[i]), int(c_eid[pos[i]])],
                         [int(seen[i]), int(c_seen[pos[i]])], ONE_INTRODUCER))
         return out
 
-    def _insiders(self, insiders, target, viewer) -> list[tuple]:
+    def _insiders(self, insiders, target, viewer, limit, requester) -> list[tuple]:
         people, rel = self.people, self.rel
         pos, emp, eid, seen = self._first_steps(insiders, viewer)
         if not len(pos):
@@ -515,12 +523,12 @@ class Graph:
         days = ranking.days_or_old(rel.last[eid], self.today)
         scores = rel.strength[eid].astype(np.float64) * tie * self._reliability(who) * ranking.recency(days)
         out = []
-        for i in np.argsort(-scores, kind="stable")[:200].tolist():
+        for i in _top(scores, emp, requester, limit):
             out.append((float(scores[i]), [int(emp[i]), int(who[i]), target], [int(eid[i]), -1],
                         [int(seen[i]), FULL], INSIDER))
         return out
 
-    def _two_introducers(self, second, s_eid, s_seen, target, viewer, limit) -> list[tuple]:
+    def _two_introducers(self, second, s_eid, s_seen, target, viewer, limit, requester=None) -> list[tuple]:
         """employee -> first -> second -> target, where `second` are the target's contacts."""
         people, rel = self.people, self.rel
         pos, first, f_eid = self.neighbours(second)
@@ -553,7 +561,7 @@ class Graph:
                   * self._reliability(first) * self._reliability(sec) * ranking.recency(days)
                   * ranking.TWO_INTRODUCERS_FACTOR)
         out = []
-        for i in np.argsort(-scores, kind="stable")[: max(limit, 50)].tolist():
+        for i in _top(scores, emp[at], requester, limit):
             j = int(at[i])
             out.append((float(scores[i]), [int(emp[j]), int(first[i]), int(sec[i]), target],
                         [int(e_eid[j]), int(f_eid[i]), int(s_eid[pos[i]])],
@@ -563,10 +571,9 @@ class Graph:
     def _rank(self, found, target, viewer, limit, requester) -> list[Path]:
         own_person = requester
         ranked = sorted(found, key=lambda f: (-round(f[0], 9), f[1][0] != own_person, f[1]))
-        paths = []
-        for score, hops, rels, seen, shape in ranked[:limit]:
-            paths.append(self._path(shape, hops, rels, seen, score, viewer, own=hops[0] == own_person))
-        return paths
+        full_only = _FullOnly(viewer)
+        return [self._path(shape, hops, rels, seen, score, viewer, own=hops[0] == own_person, full_only=full_only)
+                for score, hops, rels, seen, shape in ranked[:limit]]
 
     _ROLES = {2: (EMPLOYEE, TARGET), 3: (EMPLOYEE, CONNECTOR, TARGET), 4: (EMPLOYEE, CONNECTOR, CONNECTOR, TARGET)}
 
@@ -746,6 +753,22 @@ class Graph:
         who = has[pairs_k]
         offer(pairs_row, scores, INSIDER, [i_emp[who], staff[who], staff[pairs_row]],
               [i_eid[who], np.full(len(who), -1)], [i_seen[who], np.full(len(who), FULL)])
+
+
+def _top(scores: np.ndarray, first: np.ndarray, requester: int | None, limit: int) -> list[int]:
+    """Positions of the `limit` best scores, best first; on equal scores the requester's own paths first.
+
+    Only these become Python objects: the final ranking needs no more than `limit` of each shape."""
+    if len(scores) > 4 * limit:
+        keep = np.argpartition(-scores, limit)[: limit + 1]
+        # Everything tied with the last one kept stays in, so that the requester can win the tie.
+        keep = np.union1d(keep, np.flatnonzero(scores >= scores[keep].min()))
+    else:
+        keep = np.arange(len(scores))
+    rounded = np.round(scores[keep], 9)
+    not_own = first[keep] != (-2 if requester is None else requester)
+    order = np.lexsort((not_own, -rounded))
+    return keep[order[:limit]].tolist()
 
 
 class _FullOnly(Viewer):
