@@ -210,3 +210,15 @@ def test_old_change_notes_are_pruned_and_an_index_idle_that_long_reloads(net, mo
     index.refreshed_at = time.monotonic() - changes.INDEX_STALE_AFTER.total_seconds() - 1
     queries.person_paths(world.acme, world.bob, target)
     assert index.loads == 2
+
+
+def test_a_tie_to_someone_no_note_named_still_reaches_the_index(net):
+    world, priya, target, dan = net
+    queries.person_paths(world.acme, world.bob, target)
+    # Written without a note for the person (as a data migration or a script might).
+    stranger = Person.objects.create(workspace=world.acme, first_name="Sam", last_name="Stranger",
+                                     full_name="Sam Stranger", company=target.company)
+    services.record_tie(world.bob, ensure_person_for(world.bob), stranger, kind="friend")
+    paths = queries.person_paths(world.acme, world.bob, target)
+    assert "Bob Manager > Sam Stranger > Bob Smith" in [spelled(p) for p in paths]
+    assert index_for(world.acme.pk).loads == 1

@@ -234,6 +234,11 @@ class WorkspaceIndex:
         missing = [pk for pk in ids if pk not in seen]
         if missing:
             self.graph.remove_relationships(missing)
+        # A tie may name someone no note named (yet): read them first, so that the tie is not dropped.
+        ends = sorted({x for row in rows for x in (row[1], row[2])})
+        unknown = [pk for pk, index in zip(ends, self.graph.index_of(ends), strict=True) if index < 0]
+        if unknown:
+            self._apply_people(unknown)
         # Relationships of people the graph does not have (merged away) are left out by the engine.
         self.graph.upsert_relationships(rows)
 
