@@ -191,10 +191,11 @@ def count_results(database_url: str, employees: int, connections: int) -> dict:
     from warmline.network.models import ImportRun, Person, Relationship
 
     runs = ImportRun.objects.filter(status="done")
+    failures = list(ImportRun.objects.exclude(status="done").values_list("status", "error")[:5])
     failed = ImportRun.objects.exclude(status="done").count()
     rows = sum(run.summary.get("rows_read", 0) for run in runs.only("summary"))
     return {
-        "rows": rows, "failed_imports": failed, "people": Person.objects.count(),
+        "rows": rows, "failed_imports": failed, "failures": failures, "people": Person.objects.count(),
         "relationships": Relationship.objects.count(),
         "people_created": sum(run.summary.get("people_created", 0) for run in runs.only("summary")),
         "size": runs.aggregate(total=Sum("size"))["total"],
@@ -347,6 +348,8 @@ def main() -> None:
             f"{by_workers['people']:,} people, {by_workers['relationships']:,} relationships, "
             f"{by_workers['failed_imports']} failed imports."
         )
+        for status, error in by_workers["failures"]:
+            print(f"{engine}:   a failed import ({status}): {error}")
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "import.json").write_text(json.dumps(results, indent=2) + "\n")
     print(f"Wrote {RESULTS / 'import.json'}")

@@ -69,3 +69,18 @@ def test_it_counts_people_companies_and_relationships_in_stats(world):
     counts = json.loads(out.getvalue())["workspaces"][0]["counts"]
     # Bob's own Person is in the graph too; his company is the workspace's own.
     assert (counts["people"], counts["companies"], counts["relationships"]) == (5, 2, 4)
+
+
+def test_a_statistics_refresh_that_fails_leaves_the_committed_import_done(world, monkeypatch):
+    from django.db import OperationalError
+
+    from warmline.network import importing
+    from warmline.network.models import ImportRun
+
+    def locked(cursor):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(importing, "_analyze", locked)
+    summary = run_import(world.alice, "linkedin", linkedin_csv([contact(1)]), owner=world.bob)
+    assert summary.people_created == 1
+    assert ImportRun.objects.get().status == "done"

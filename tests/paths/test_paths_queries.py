@@ -222,3 +222,28 @@ def test_a_tie_to_someone_no_note_named_still_reaches_the_index(net):
     paths = queries.person_paths(world.acme, world.bob, target)
     assert "Bob Manager > Sam Stranger > Bob Smith" in [spelled(p) for p in paths]
     assert index_for(world.acme.pk).loads == 1
+
+
+def test_a_network_of_a_member_the_index_has_not_heard_of_stays_private(net):
+    from warmline.core.models import Membership, User
+    from warmline.network.models import GraphChange
+
+    world, priya, target, dan = net
+    queries.person_paths(world.acme, world.bob, target)
+    user = User.objects.create(email="erin@acme.test", full_name="Erin Private")
+    erin = Membership.objects.create(workspace=world.acme, user=user, role="rep", network_sharing=Sharing.PRIVATE)
+    GraphChange.objects.filter(members=True).delete()  # as if that note were not committed yet
+    services.record_tie(erin, ensure_person_for(erin), target, kind="friend")
+    assert "Erin Private > Bob Smith" not in [spelled(p) for p in queries.person_paths(world.acme, world.bob, target)]
+    assert "Erin Private > Bob Smith" in [spelled(p) for p in queries.person_paths(world.acme, erin, target)]
+
+
+def test_a_declined_path_makes_the_next_one_the_suggestion(net):
+    world, priya, target, dan = net
+    paths = queries.person_paths(world.acme, world.bob, target)
+    first, second = (tuple(h.person.pk for h in p.hops) for p in paths[:2])
+    declined = queries.person_paths(world.acme, world.bob, target, statuses={first: queries.DECLINED})
+    assert [(p.status, p.suggested) for p in declined[:2]] == [(queries.DECLINED, False), (queries.NOT_ASKED, True)]
+    pending = queries.person_paths(world.acme, world.bob, target,
+                                   statuses={first: queries.DECLINED, second: queries.PENDING})
+    assert not any(p.suggested for p in pending)  # an ask is under way: nothing to suggest yet

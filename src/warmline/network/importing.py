@@ -11,12 +11,13 @@ the review queue.
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from warmline.core.choices import Channel
@@ -40,6 +41,8 @@ from warmline.network.models import (
     Relationship,
 )
 from warmline.network.titles import seniority_for
+
+log = logging.getLogger("warmline.imports")
 
 # Formats that read someone's personal network: they need an owner, and the
 # people they bring stay unlisted (visible by their owner's sharing choice).
@@ -194,19 +197,29 @@ def refresh_statistics() -> None:
     become sequential scans (seen: 200 ms instead of 5 ms per lookup on PostgreSQL
     at a million rows). Autovacuum catches up too slowly during a bulk onboarding.
     """
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            # A sampled ANALYZE, only of tables whose size changed a lot.
-            cursor.execute("PRAGMA analysis_limit=1000")
-            cursor.execute("PRAGMA optimize")
-            return
-        cursor.execute(
-            "SELECT relname FROM pg_stat_user_tables WHERE relname = ANY(%s) "
-            "AND n_mod_since_analyze > 1000 + 0.2 * n_live_tup",
-            [list(GROWING_TABLES)],
-        )
-        for (table,) in cursor.fetchall():
-            cursor.execute(f'ANALYZE "{table}"')
+    try:
+        # In a write transaction from the start: on SQLite, an ANALYZE that began as a reader could not
+        # become a writer once another worker had committed ("database is locked").
+        with transaction.atomic(), connection.cursor() as cursor:
+            _analyze(cursor)
+    except DatabaseError:
+        # Only statistics: the import itself is committed, and the next one refreshes them.
+        log.warning("could not refresh planner statistics after an import", exc_info=True)
+
+
+def _analyze(cursor) -> None:
+    if connection.vendor == "sqlite":
+        # A sampled ANALYZE, only of tables whose size changed a lot.
+        cursor.execute("PRAGMA analysis_limit=1000")
+        cursor.execute("PRAGMA optimize")
+        return
+    cursor.execute(
+        "SELECT relname FROM pg_stat_user_tables WHERE relname = ANY(%s) "
+        "AND n_mod_since_analyze > 1000 + 0.2 * n_live_tup",
+        [list(GROWING_TABLES)],
+    )
+    for (table,) in cursor.fetchall():
+        cursor.execute(f'ANALYZE "{table}"')
 
 
 def _fail(run: ImportRun, error: Exception) -> None:

@@ -192,6 +192,8 @@ class WorkspaceIndex:
                 self.gaps.update({missing: now for missing in range(self.high + 1, pk)})
                 self.high = pk
         self.gaps = {pk: at for pk, at in self.gaps.items() if pk not in {n[0] for n in notes}}
+        if not members and self._members_changed():
+            members = True  # a member whose own note is not read yet: their people and ties need them
         if members:
             graph.members = self._members()
             people.update(self._employee_person_ids())
@@ -201,6 +203,11 @@ class WorkspaceIndex:
         if relationships:
             self._apply_relationships(sorted(relationships))
         self.refreshes += 1
+
+    def _members_changed(self) -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id FROM core_membership WHERE workspace_id = %s", [self.workspace_id])
+            return any(pk not in self.member_index for (pk,) in cursor.fetchall())
 
     def _employee_person_ids(self) -> list[int]:
         with connection.cursor() as cursor:
@@ -228,9 +235,18 @@ class WorkspaceIndex:
             for chunk in _chunks(ids):
                 cursor.execute(self._relationship_sql() + f" WHERE id IN ({', '.join(['%s'] * len(chunk))})",
                                chunk)
-                for pk, a, b, strength, owner, last in cursor.fetchall():
+                fetched = cursor.fetchall()
+                if any(owner and owner not in self.member_index for _, _, _, _, owner, _ in fetched):
+                    # A member this index has not heard of yet (their note not read): without them, their
+                    # network would pass for workspace data, visible to all.
+                    self.graph.members = self._members()
+                for pk, a, b, strength, owner, last in fetched:
                     seen.add(pk)
-                    rows.append((pk, a, b, strength, self.member_index.get(owner, -1), int(last)))
+                    # An owner still unknown is a membership deleted since: its network stays private.
+                    member = self.member_index.get(owner, -1) if owner else -1
+                    if owner and member < 0:
+                        continue
+                    rows.append((pk, a, b, strength, member, int(last)))
         missing = [pk for pk in ids if pk not in seen]
         if missing:
             self.graph.remove_relationships(missing)

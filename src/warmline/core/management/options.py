@@ -29,3 +29,13 @@ def member_of(workspace: Workspace, email: str, option: str) -> Membership:
     if user is None or membership is None:
         raise CommandError(f"{option}: {email} is not a member of {workspace.slug}.", returncode=2)
     return membership
+
+
+def read_file(file: str) -> bytes:
+    """The bytes of a file named on the command line; exit 2 saying why it cannot be read."""
+    from pathlib import Path
+
+    try:
+        return Path(file).read_bytes()
+    except OSError as error:
+        raise CommandError(f"{file}: cannot read the file ({error.strerror}).", returncode=2) from None

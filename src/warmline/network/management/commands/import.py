@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from warmline.core.choices import Channel, Role
-from warmline.core.management.options import member_of, workspace_from
+from warmline.core.management.options import member_of, read_file, workspace_from
 from warmline.core.models import Membership, Workspace
 from warmline.network import importing, services
 from warmline.network.importers.contacts import FIELDS, parse_mapping
@@ -76,10 +76,7 @@ class Command(BaseCommand):
         owner_membership = member_of(ws, owner, "--owner") if owner else None
         actor = owner_membership or self._admin(ws)
         path = Path(file)
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise CommandError(f"{file}: cannot read the file ({error.strerror}).", returncode=2) from None
+        data = read_file(file)
         try:
             importing.check_size(len(data))
             run = services.start_import(

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
-from warmline.core.management.options import member_of, workspace_from
+from warmline.core.management.options import member_of, read_file, workspace_from
 from warmline.paths import queries
 
 
@@ -106,11 +105,7 @@ class Command(BaseCommand):
                 self.stdout.write("      no path")
 
     def _accounts(self, ws, viewer, file, as_json):
-        path = Path(file)
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise CommandError(f"{file}: cannot read the file ({error.strerror}).", returncode=2) from None
+        data = read_file(file)
         try:
             accounts = queries.parse_account_list(data)
         except queries.AccountListError as error:
