@@ -204,6 +204,18 @@ class TestChanges:
         g.graph.upsert_people([(g["Priya"] + 1, initech, 0, 0, -1, True, 0, 0)])
         assert g.graph.people_at(initech).tolist() == sorted([g["Bob"], g["Priya"], new])
 
+    def test_a_relationship_moved_by_a_merge_then_changed_stays_one_relationship(self):
+        g = self.base()
+        # Relationship 2 (Priya–Bob) now joins Quinn and Bob, then its strength changes.
+        g.graph.upsert_relationships([(2, g["Quinn"] + 1, g["Bob"] + 1, 0.5, -1, 19_990)])
+        g.graph.upsert_relationships([(10, g["Dana"] + 1, g["Quinn"] + 1, 0.6, 0, 19_990)])
+        g.graph.upsert_relationships([(2, g["Quinn"] + 1, g["Bob"] + 1, 0.9, -1, 19_990)])
+        paths = g.paths("Bob")
+        assert [g.spelled(p) for p in paths] == ["Dana > Quinn > Bob"]
+        assert int(g.graph.rel.alive[g.graph.rel.ids == 2].sum()) == 1
+        g.graph.compact()
+        assert [g.spelled(p) for p in g.paths("Bob")] == ["Dana > Quinn > Bob"]
+
     def test_compacting_gives_the_same_answers(self):
         g = self.base()
         g.graph.upsert_relationships([(10, g["Eli"] + 1, g["Quinn"] + 1, 0.9, 1, 19_990),

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
@@ -164,11 +163,7 @@ def _rows(rows: list[queries.AccountRow]) -> list[AccountRowOut]:
 @router.post("/paths/accounts", response=list[AccountRowOut], summary="A target-account table for a list of "
              "accounts (by name and/or domain); accounts with no path are listed too")
 def account_table(request: HttpRequest, payload: AccountsIn):
-    accounts = []
-    for i, a in enumerate(payload.accounts, start=1):
-        if not a.name.strip() and not a.domain.strip():
-            raise ValidationError({f"accounts.{i - 1}": "Give a name or a domain."})
-        accounts.append((i, a.name.strip(), a.domain.strip()))
+    accounts = queries.clean_accounts((a.name, a.domain) for a in payload.accounts)
     return _rows(queries.account_table(_ws(request), request.membership, accounts))
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.db.models import Count
 
-from warmline.core.choices import Channel
+from warmline.core.choices import Channel, Role
+from warmline.core.models import Membership
 from warmline.network.models import Company
+from warmline.network.services import own_company
 from warmline.paths import services
 
 LIST_NAME = "FY27 target accounts"
@@ -18,22 +20,10 @@ def populate(demo) -> None:
     the network has never heard of. Saved through the service, as an upload would be."""
     workspace = demo.workspace
     companies = list(
-        Company.objects.filter(workspace=workspace).exclude(pk=_own(demo))
+        Company.objects.filter(workspace=workspace).exclude(pk=own_company(workspace).pk)
         .annotate(headcount=Count("people")).filter(headcount__gt=0).order_by("-headcount", "name")
     )
     picked = companies[:10] + companies[len(companies) // 2: len(companies) // 2 + 6]
     accounts = [(c.name, c.domain) for c in picked] + UNKNOWN
-    services.save_account_list(_admin(workspace), LIST_NAME, accounts=accounts, channel=Channel.IMPORT)
-
-
-def _own(demo) -> int | None:
-    from warmline.network.services import own_company
-
-    return own_company(demo.workspace).pk
-
-
-def _admin(workspace):
-    from warmline.core.choices import Role
-    from warmline.core.models import Membership
-
-    return Membership.objects.filter(workspace=workspace, role=Role.ADMIN).select_related("user").order_by("pk").first()
+    admin = Membership.objects.filter(workspace=workspace, role=Role.ADMIN).select_related("user").order_by("pk").first()
+    services.save_account_list(admin, LIST_NAME, accounts=accounts, channel=Channel.IMPORT)

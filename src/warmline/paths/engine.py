@@ -244,18 +244,12 @@ class Graph:
 
     def index_of(self, person_ids) -> np.ndarray:
         """Person indexes of database ids; -1 for ids not in the graph."""
-        ids = np.asarray(person_ids, dtype=np.int64)
-        pos = np.searchsorted(self.people.ids, ids)
-        pos = np.minimum(pos, max(len(self.people.ids) - 1, 0))
-        found = (len(self.people.ids) > 0) & (self.people.ids[pos] == ids) if len(ids) else np.zeros(0, bool)
-        return np.where(found, pos, -1).astype(np.int64)
+        return positions(self.people.ids, person_ids)
 
     def relationship_index(self, relationship_ids) -> np.ndarray:
-        ids = np.asarray(relationship_ids, dtype=np.int64)
-        pos = np.searchsorted(self.rel.ids, ids)
-        pos = np.minimum(pos, max(len(self.rel.ids) - 1, 0))
-        found = (len(self.rel.ids) > 0) & (self.rel.ids[pos] == ids) if len(ids) else np.zeros(0, bool)
-        return np.where(found, pos, -1).astype(np.int64)
+        # A relationship whose people changed (a merge) is removed and appended again under the same id:
+        # the last entry is the live one.
+        return positions(self.rel.ids, relationship_ids, last=True)
 
     def upsert_people(self, rows) -> None:
         """(id, company, seniority, function, member, listed, made, asked) per person, new or changed."""
@@ -753,6 +747,17 @@ class Graph:
         who = has[pairs_k]
         offer(pairs_row, scores, INSIDER, [i_emp[who], staff[who], staff[pairs_row]],
               [i_eid[who], np.full(len(who), -1)], [i_seen[who], np.full(len(who), FULL)])
+
+
+def positions(sorted_ids: np.ndarray, ids, *, last: bool = False) -> np.ndarray:
+    """Where each of `ids` stands in `sorted_ids` (ascending database ids); -1 where it is absent.
+    With repeated ids, the first entry, or the last one with `last`."""
+    ids = np.asarray(ids, dtype=np.int64)
+    if not len(sorted_ids) or not len(ids):
+        return np.full(len(ids), -1, dtype=np.int64)
+    found = np.searchsorted(sorted_ids, ids, side="right") - 1 if last else np.searchsorted(sorted_ids, ids)
+    pos = np.clip(found, 0, len(sorted_ids) - 1)
+    return np.where(sorted_ids[pos] == ids, pos, -1).astype(np.int64)
 
 
 def _top(scores: np.ndarray, first: np.ndarray, requester: int | None, limit: int) -> list[int]:

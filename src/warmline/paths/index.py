@@ -11,6 +11,7 @@ when a later one committed) are looked for again for a while, so none is lost.
 from __future__ import annotations
 
 import datetime
+import json
 import threading
 import time
 from dataclasses import dataclass, field
@@ -145,8 +146,8 @@ class WorkspaceIndex:
             cursor.execute(self._relationship_sql() + " WHERE workspace_id = %s ORDER BY id", [self.workspace_id])
             while rows := cursor.fetchmany(FETCH):
                 data = np.array(rows, dtype=np.float64)
-                a = _positions(person_ids, data[:, 1].astype(np.int64))
-                b = _positions(person_ids, data[:, 2].astype(np.int64))
+                a = engine.positions(person_ids, data[:, 1].astype(np.int64))
+                b = engine.positions(person_ids, data[:, 2].astype(np.int64))
                 keep = (a >= 0) & (b >= 0)  # both people in the graph (not merged away)
                 owners = data[keep, 4].astype(np.int64)
                 columns["ids"].append(data[keep, 0].astype(np.int64))
@@ -191,7 +192,6 @@ class WorkspaceIndex:
             if pk > self.high:
                 self.gaps.update({missing: now for missing in range(self.high + 1, pk)})
                 self.high = pk
-        self.gaps = {pk: at for pk, at in self.gaps.items() if pk not in {n[0] for n in notes}}
         if not members and self._members_changed():
             members = True  # a member whose own note is not read yet: their people and ties need them
         if members:
@@ -289,21 +289,11 @@ def forget(workspace_id: int | None = None) -> None:
             _indexes.pop(workspace_id, None)
 
 
-def _positions(sorted_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
-    if not len(sorted_ids):
-        return np.full(len(ids), -1, dtype=np.int64)
-    pos = np.minimum(np.searchsorted(sorted_ids, ids), len(sorted_ids) - 1)
-    return np.where(sorted_ids[pos] == ids, pos, -1)
-
-
 def _chunks(values: list, size: int = 900):
     for start in range(0, len(values), size):
         yield values[start: start + size]
 
 
 def _json(value) -> list:
-    if isinstance(value, str):
-        import json
-
-        return json.loads(value)
-    return value or []
+    # SQLite hands a JSON column to a raw cursor as text; PostgreSQL as a list.
+    return json.loads(value) if isinstance(value, str) else (value or [])

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -215,11 +216,19 @@ def person_paths(workspace: Workspace, viewer: Membership | None, person: Person
             return []
         eviewer, requester = _viewer(index, viewer)
         found = graph.paths_to(target, eviewer, limit=limit, requester=requester)
-        ids = graph.people.ids
-        keys = [tuple(int(ids[h.person]) for h in p.hops) for p in found]
-        rels = [[int(index.graph.rel.ids[e]) if e >= 0 else None for e in p.relationships] for p in found]
+        keys, rels = _database_ids(graph, found)
     views = _views(viewer, found, keys, rels)
     return _with_statuses(views, keys, statuses or {})
+
+
+def _database_ids(graph: engine.Graph, paths: list[engine.Path]) -> tuple[list[tuple], list[list]]:
+    """Each path's people and relationships as database ids (None for an insider's implicit tie).
+
+    Called under the index lock: the graph's arrays may change once it is released."""
+    people, relationships = graph.people.ids, graph.rel.ids
+    keys = [tuple(int(people[h.person]) for h in p.hops) for p in paths]
+    rels = [[int(relationships[e]) if e >= 0 else None for e in p.relationships] for p in paths]
+    return keys, rels
 
 
 def _with_statuses(views: list[PathView], keys: list[tuple], statuses: dict[tuple, str]) -> list[PathView]:
@@ -304,8 +313,7 @@ def account_map(workspace: Workspace, viewer: Membership | None, company: Compan
         end = total if limit is None else min(total, offset + limit)
         shown = [(int(ids[result.people[i]]), result.path(i)) for i in range(offset, end)]
         found = [best for _, best in shown if best is not None]
-        keys = [tuple(int(ids[h.person]) for h in p.hops) for p in found]
-        rels = [[int(graph.rel.ids[e]) if e >= 0 else None for e in p.relationships] for p in found]
+        keys, rels = _database_ids(graph, found)
         employee_ids = [int(ids[e]) for e in result.employees]
     views = iter(_views(viewer, found, keys, rels))
     people = {p.pk: p for p in Person.objects.filter(pk__in=[pid for pid, _ in shown]).select_related("company")}
@@ -370,6 +378,22 @@ def parse_account_list(data: bytes) -> list[tuple[int, str, str]]:
     return accounts
 
 
+def clean_accounts(accounts) -> list[tuple[int, str, str]]:
+    """(position, name, domain) for (name, domain) pairs given by hand or through the API; a ValidationError
+    names the first account with neither."""
+    cleaned = []
+    for i, (name, domain) in enumerate(accounts, start=1):
+        name, domain = (name or "").strip(), (domain or "").strip()
+        if not name and not domain:
+            raise ValidationError({"accounts": f"Account {i}: give a name or a domain."})
+        cleaned.append((i, name[:200], domain[:200]))
+    if not cleaned:
+        raise ValidationError({"accounts": "The list has no accounts."})
+    if len(cleaned) > MAX_ACCOUNTS:
+        raise ValidationError({"accounts": f"More than {MAX_ACCOUNTS:,} accounts; split the list."})
+    return cleaned
+
+
 def resolve_accounts(workspace: Workspace, accounts: list[tuple[int | None, str, str]]):
     """Each (line, name, domain) with the company it names, by domain first, then by normalised name."""
     domains = {resolution.normalize_domain(d) for _, _, d in accounts if d}
@@ -401,7 +425,7 @@ def account_table(workspace: Workspace, viewer: Membership | None, accounts) -> 
     with index.lock:
         graph = index.graph
         eviewer, requester = _viewer(index, viewer)
-        ids, rel_ids = graph.people.ids, graph.rel.ids
+        ids = graph.people.ids
         for row, (_, _, company) in enumerate(resolved):
             k = index.company_index.get(company.pk, -1) if company is not None else -1
             if k < 0:
@@ -411,8 +435,8 @@ def account_table(workspace: Workspace, viewer: Membership | None, accounts) -> 
             counts[row] = (len(mapped), mapped.reachable)
             path = mapped.path(0) if len(mapped) else None
             if path is not None:
-                bests[row] = (int(ids[mapped.people[0]]), path, tuple(int(ids[h.person]) for h in path.hops),
-                              [int(rel_ids[e]) if e >= 0 else None for e in path.relationships])
+                (key,), (rels,) = _database_ids(graph, [path])
+                bests[row] = (int(ids[mapped.people[0]]), path, key, rels)
     views = _views(viewer, [b[1] for b in bests.values()], [b[2] for b in bests.values()],
                    [b[3] for b in bests.values()])
     view_of = dict(zip(bests, views, strict=True))

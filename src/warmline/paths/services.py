@@ -26,16 +26,7 @@ def save_account_list(actor: Membership, name: str, data: bytes | None = None, *
         except queries.AccountListError as error:
             raise ValidationError({"file": str(error)}) from None
     else:
-        parsed = []
-        for i, (account, domain) in enumerate(accounts or [], start=1):
-            account, domain = (account or "").strip(), (domain or "").strip()
-            if not account and not domain:
-                raise ValidationError({"accounts": f"Account {i}: give a name or a domain."})
-            parsed.append((i, account[:200], domain[:200]))
-        if not parsed:
-            raise ValidationError({"accounts": "The list has no accounts."})
-        if len(parsed) > queries.MAX_ACCOUNTS:
-            raise ValidationError({"accounts": f"More than {queries.MAX_ACCOUNTS:,} accounts; split the list."})
+        parsed = queries.clean_accounts(accounts or [])
     return AccountList.objects.create(
         workspace_id=actor.workspace_id, name=name, created_by=actor.user, created_via=channel,
         accounts=[{"line": line, "name": n, "domain": d} for line, n, d in parsed],
