@@ -234,6 +234,111 @@ def measure_baseline(database_url: str, employees: int, connections: int) -> dic
     }
 
 
+CEILING_EXPORTS = 20
+
+
+def measure_ceiling(database_url: str, employees: int, connections: int) -> dict:
+    """The fastest the database takes the rows an import must write, with no parsing, resolution or ORM.
+
+    Runs on the database the import left (a million rows in it), for CEILING_EXPORTS more exports of new
+    employees: per export, one transaction that looks the contacts up by LinkedIn profile (as resolution must)
+    and writes only what cannot be skipped: the new people, one relationship per row and its evidence. SQLite
+    writes with executemany, under the import's own settings and then with foreign-key checks and checkpoints
+    off; PostgreSQL writes with COPY. Nothing any import can do goes faster than this on this machine.
+    """
+    setup_django(database_url)
+    from django.contrib.auth.hashers import make_password
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from warmline.core.models import Membership, User, Workspace, new_public_ids
+    from warmline.network import bulk, importing
+    from warmline.network.importers.linkedin import parse_linkedin
+    from warmline.network.models import Evidence, Person, Relationship
+    from warmline.network.resolution import linkedin_slug
+
+    pool = max(int(employees * connections * SHARED_SHARE / 2.5), connections)
+    # The import's workspace, so that the lookups find the shared contacts it already holds.
+    workspace = Workspace.objects.order_by("-pk").first()
+    users = User.objects.bulk_create(
+        User(email=f"ceiling{i}@{workspace.slug}.example", password=make_password(None))
+        for i in range(2 * CEILING_EXPORTS)
+    )
+    members = Membership.objects.bulk_create(Membership(workspace=workspace, user=u) for u in users)
+    now = bulk.db_datetime(timezone.now())
+    person_columns = ["id", "workspace", "public_id", "created_at", "created_via", "first_name", "last_name",
+                      "full_name", "name_key", "block_key", "linkedin_url", "linkedin_slug", "phone", "title",
+                      "function", "seniority", "country", "region", "city", "notes", "listed", "updated_at"]
+    relationship_columns = ["id", "workspace", "public_id", "created_at", "created_via", "person_a", "person_b",
+                            "kind", "owner", "how_they_know", "strength", "strength_reason", "last_evidence_on",
+                            "updated_at"]
+    evidence_columns = ["workspace", "relationship", "source", "on", "detail", "key", "created_at"]
+    # Exports of employees the import never saw, so that every row is written.
+    exports = [parse_linkedin(export(employees + i, connections, pool)).records for i in range(2 * CEILING_EXPORTS)]
+
+    def write(model, columns, rows, cursor):
+        if connection.vendor == "postgresql":
+            names = ", ".join(f'"{model._meta.get_field(c).column}"' for c in columns)
+            with cursor.cursor.copy(f'COPY "{model._meta.db_table}" ({names}) FROM STDIN') as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            bulk.insert(model, columns, rows)
+
+    def one(records, member) -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            slugs = {linkedin_slug(r.linkedin_url): r for r in records}
+            found = dict(bulk.select_in(
+                f"SELECT linkedin_slug, id FROM {importing.PERSON} WHERE workspace_id = %s "
+                "AND NOT (\"linkedin_slug\" = '') AND linkedin_slug IN", slugs, [workspace.pk]))
+            new = [slug for slug in slugs if slug not in found]
+            ids = bulk.allocate_ids(Person, len(new) + 1)
+            owner_pid = ids[-1]
+            people, person_of = [], dict(found)
+            for slug, pk, public_id in zip([*new, ""], ids, new_public_ids(len(ids)), strict=True):
+                rec = slugs.get(slug)
+                first, last = (rec.first_name, rec.last_name) if rec else ("Employee", str(member.pk))
+                people.append((pk, workspace.pk, public_id, now, "import", first, last, f"{first} {last}",
+                               f"{first} {last}".lower(), f"{first[:1]}{last}".lower(), rec.linkedin_url if rec
+                               else "", slug, "", rec.title if rec else "", "", "", "", "", "", "", not rec, now))
+                person_of[slug] = pk
+            write(Person, person_columns, people, cursor)
+            pairs = [tuple(sorted((owner_pid, person_of[slug]))) for slug in slugs]
+            rel_ids = bulk.allocate_ids(Relationship, len(pairs))
+            write(Relationship, relationship_columns, [
+                (pk, workspace.pk, public_id, now, "import", a, b, "social", member.pk, "", 0.15,
+                 "LinkedIn connection", rec.connected_on, now)
+                for (a, b), pk, public_id, rec in zip(pairs, rel_ids, new_public_ids(len(pairs)), slugs.values(),
+                                                      strict=True)
+            ], cursor)
+            write(Evidence, evidence_columns, [
+                (workspace.pk, pk, "linkedin", rec.connected_on, f"Connected on LinkedIn {rec.connected_on:%d %b %Y}",
+                 "linkedin", now) for pk, rec in zip(rel_ids, slugs.values(), strict=True)
+            ], cursor)
+
+    figures = {}
+    passes = [("import_settings", exports[:CEILING_EXPORTS], members[:CEILING_EXPORTS])]
+    if connection.vendor == "sqlite":
+        passes.append(("no_foreign_keys_no_checkpoints", exports[CEILING_EXPORTS:], members[CEILING_EXPORTS:]))
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA cache_size=-262144")
+            cursor.execute(f"PRAGMA wal_autocheckpoint={importing.IMPORT_CHECKPOINT_PAGES}")
+    for name, batch, owners in passes:
+        if name == "no_foreign_keys_no_checkpoints":
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                cursor.execute("PRAGMA foreign_keys=OFF")
+                cursor.execute("PRAGMA wal_autocheckpoint=0")
+        started = time.perf_counter()
+        for records, member in zip(batch, owners, strict=True):
+            one(records, member)
+        elapsed = time.perf_counter() - started
+        rows = sum(len(records) for records in batch)
+        figures[name] = {"rows": rows, "seconds": round(elapsed, 2), "rows_per_second": round(rows / elapsed)}
+    return figures
+
+
 def child(kind: str, database_url: str, employees: int, connections: int) -> dict:
     """Run one measurement in a fresh process and read its JSON answer."""
     command = [sys.executable, __file__, "--child", kind, "--database-url", database_url,
@@ -295,7 +400,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         measure = {"import": measure_import, "baseline": measure_baseline, "queue": queue_exports,
-                   "worker": run_worker, "count": count_results}[args.child]
+                   "worker": run_worker, "count": count_results, "ceiling": measure_ceiling}[args.child]
         print(json.dumps(measure(args.database_url, args.employees, args.connections)))
         return
 
@@ -318,6 +423,8 @@ def main() -> None:
                 continue
             print(f"{engine}: importing {args.employees * args.connections:,} rows in one process…", flush=True)
             imported = child("import", urls[0], args.employees, args.connections)
+            print(f"{engine}: the database's own ceiling: bare writes for {CEILING_EXPORTS} more exports…", flush=True)
+            ceiling = child("ceiling", urls[0], args.employees, args.connections)
             print(f"{engine}: baseline on {BASELINE_ROWS:,} rows…", flush=True)
             baseline = child("baseline", urls[1], args.employees, args.connections)
             if engine == "postgresql":
@@ -328,7 +435,7 @@ def main() -> None:
         memory = imported["peak_rss_mb"] / baseline["peak_rss_mb"]
         workers_speed = by_workers["rows_per_second"] / baseline["rows_per_second"]
         results["engines"][engine] = {
-            "import": imported, "baseline": baseline, "workers": by_workers,
+            "import": imported, "baseline": baseline, "workers": by_workers, "ceiling": ceiling,
             "speed_ratio_vs_baseline": round(speed, 2), "memory_ratio_vs_baseline": round(memory, 2),
             "workers_speed_ratio_vs_baseline": round(workers_speed, 2),
             "workers_memory_ratio_vs_baseline": round(by_workers["peak_rss_mb_all_workers"] / baseline["peak_rss_mb"], 2),
@@ -348,6 +455,13 @@ def main() -> None:
             f"{by_workers['people']:,} people, {by_workers['relationships']:,} relationships, "
             f"{by_workers['failed_imports']} failed imports."
         )
+        for name, figure in ceiling.items():
+            print(
+                f"{engine}: ceiling ({name.replace('_', ' ')}): bare writes of {figure['rows']:,} rows with no "
+                f"parsing or resolution: {figure['rows_per_second']:,} rows/s "
+                f"({figure['rows_per_second'] / baseline['rows_per_second']:.1f}× the baseline); the import reaches "
+                f"{imported['rows_per_second'] / figure['rows_per_second']:.0%} of it."
+            )
         for status, error in by_workers["failures"]:
             print(f"{engine}:   a failed import ({status}): {error}")
     RESULTS.mkdir(exist_ok=True)

@@ -15,7 +15,7 @@ import time
 
 from django.db import close_old_connections
 
-from warmline.network import changes
+from warmline.network import changes, importing
 from warmline.network import services as network_services
 
 log = logging.getLogger("warmline.worker")
@@ -43,6 +43,8 @@ class Worker:
             except Exception:
                 log.exception("import %s failed on an internal error", run.public_id)
             done += 1
+        if done:
+            importing.sqlite_checkpoint()
         if time.monotonic() - self.pruned_at > self.PRUNE_EVERY_SECONDS:
             self.pruned_at = time.monotonic()
             pruned = changes.prune()
