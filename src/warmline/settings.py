@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "warmline.core",
     "warmline.network",
     "warmline.paths",
+    "warmline.referrals",
 ]
 
 MIDDLEWARE = [

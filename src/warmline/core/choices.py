@@ -26,3 +26,17 @@ class Sharing(models.TextChoices):
     SHARE = "share", "Share: colleagues see the relationship"
     EXISTENCE = "existence", "Existence only: colleagues see that a path exists, not the contact's details"
     PRIVATE = "private", "Private: only I see it"
+
+
+class AttributionPolicy(models.TextChoices):
+    """Who gets credit when two sources introduce the same prospect."""
+
+    FIRST_SOURCE = "first_source", "First source keeps the credit"
+    SHARED = "shared", "Credit is shared equally"
+
+
+class ReferralEditScope(models.TextChoices):
+    """Which referrals a rep may move, edit and confirm (managers and admins may always move what they see)."""
+
+    TEAM = "team", "Reps may move their team's referrals"
+    OWN = "own", "Reps may move only their own referrals"

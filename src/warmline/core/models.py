@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from warmline.core.choices import Channel, Role, Sharing
+from warmline.core.choices import AttributionPolicy, Channel, ReferralEditScope, Role, Sharing
 
 
 def new_public_id() -> str:
@@ -96,6 +96,33 @@ class Workspace(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     # Applies to every member who has not chosen for their own imported network.
     network_sharing = models.CharField(max_length=10, choices=Sharing.choices, default=Sharing.SHARE)
+    # The referral pipeline's settings.
+    contact_within_hours = models.PositiveSmallIntegerField(
+        default=24, help_text="How soon a referred prospect must be contacted, in hours."
+    )
+    attribution_policy = models.CharField(
+        max_length=12, choices=AttributionPolicy.choices, default=AttributionPolicy.FIRST_SOURCE
+    )
+    referral_edit_scope = models.CharField(
+        max_length=4, choices=ReferralEditScope.choices, default=ReferralEditScope.TEAM
+    )
+    currency = models.CharField(max_length=3, default="USD", help_text="Default currency of referral values.")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(contact_within_hours__gte=1, contact_within_hours__lte=720),
+                name="workspace_contact_within_1_to_720_hours",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(attribution_policy__in=AttributionPolicy.values),
+                name="workspace_attribution_policy_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(referral_edit_scope__in=ReferralEditScope.values),
+                name="workspace_referral_edit_scope_valid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -195,11 +195,16 @@ def interactions_with(viewer: Membership, person: Person) -> QuerySet[Interactio
     member's own relationship, shown only where that member shares their network in full."""
     interactions = Interaction.objects.filter(workspace_id=viewer.workspace_id, person=person)
     if not person.membership_id:
-        shared = Q(membership=viewer) | Q(membership__network_sharing=Sharing.SHARE)
-        if viewer.workspace.network_sharing == Sharing.SHARE:
-            shared |= Q(membership__network_sharing="")
-        interactions = interactions.filter(shared)
-    return interactions.select_related("membership__user")[:50]
+        interactions = interactions.filter(visible_interactions_q(viewer))
+    return interactions.select_related("membership__user", "person")[:50]
+
+
+def visible_interactions_q(viewer: Membership) -> Q:
+    """The interactions the viewer may see: with colleagues, their own, and those of members sharing in full."""
+    shared = Q(membership=viewer) | Q(membership__network_sharing=Sharing.SHARE)
+    if viewer.workspace.network_sharing == Sharing.SHARE:
+        shared |= Q(membership__network_sharing="")
+    return Q(person__membership__isnull=False) | shared
 
 
 def companies_for(viewer: Membership, *, q: str = "", industry: str = "", size_band: str = "",

@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -614,6 +614,7 @@ def merge_people(
         ids = list(model.objects.filter(person=merged).values_list("pk", flat=True))
         model.objects.filter(pk__in=ids).update(person=kept)
         journal[key] = ids
+    journal["references"] = _move_references(merged, kept)
 
     touched = set()
     theirs = list(Relationship.objects.filter(Q(person_a=merged) | Q(person_b=merged)).prefetch_related("evidence"))
@@ -704,6 +705,42 @@ def keep_apart(actor: Membership, candidate: MatchCandidate) -> MatchCandidate:
     return candidate
 
 
+def _outside_references() -> list[tuple[type, str]]:
+    """(model, field) of every foreign key to Person outside this app: asks, referrals, notes..."""
+    return sorted(
+        ((rel.related_model, rel.field.name) for rel in Person._meta.get_fields(include_hidden=True)
+         if rel.auto_created and rel.one_to_many and rel.related_model._meta.app_label != Person._meta.app_label),
+        key=lambda pair: (pair[0]._meta.label, pair[1]),
+    )
+
+
+def _move_references(merged: Person, kept: Person) -> dict[str, list[int]]:
+    """Point other apps' records at the kept person; returns their ids by "app.Model.field", for undo."""
+    moved = {}
+    for model, field in _outside_references():
+        ids = list(model.objects.filter(**{field: merged}).values_list("pk", flat=True))
+        if not ids:
+            continue
+        try:
+            with transaction.atomic():
+                model.objects.filter(pk__in=ids).update(**{field: kept})
+        except IntegrityError:
+            raise ValidationError(
+                f"{kept.full_name} and {merged.full_name} appear together on the same "
+                f"{model._meta.verbose_name} (for example as its source and its prospect): they cannot be merged."
+            ) from None
+        moved[f"{model._meta.label}.{field}"] = ids
+    return moved
+
+
+def _references(journal: dict[str, list[int]]):
+    from django.apps import apps
+
+    for key, ids in journal.items():
+        label, field = key.rsplit(".", 1)
+        yield (apps.get_model(label), field), ids
+
+
 @transaction.atomic
 def undo_merge(actor: Membership, merge: Merge) -> Person:
     """Reverse a merge from its journal; returns the person brought back."""
@@ -738,6 +775,8 @@ def undo_merge(actor: Membership, merge: Merge) -> Person:
     for model, key in ((PersonEmail, "emails"), (ExternalId, "external_ids"), (Interaction, "interactions"),
                        (Employment, "employments")):
         model.objects.filter(pk__in=journal[key], person=kept).update(person=merged)
+    for (model, field), ids in _references(journal.get("references", {})):
+        model.objects.filter(pk__in=ids, **{field: kept}).update(**{field: merged})
     # Keys go back to the merged person before it is saved: they are unique.
     for name, value in journal["kept"].items():
         if name in FILLABLE and getattr(kept, name) != getattr(merged, name):
