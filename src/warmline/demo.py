@@ -8,6 +8,7 @@ from warmline.core import demo as core_demo
 from warmline.core.models import Workspace
 from warmline.network import demo as network_demo
 from warmline.paths import demo as paths_demo
+from warmline.referrals import demo as referrals_demo
 
 
 def load_demo(password: str) -> tuple[Workspace, bool]:
@@ -20,4 +21,5 @@ def load_demo(password: str) -> tuple[Workspace, bool]:
         demo = core_demo.populate(password)
         network_demo.populate(demo)
         paths_demo.populate(demo)
+        referrals_demo.populate(demo)
     return demo.workspace, True

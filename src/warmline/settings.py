@@ -64,6 +64,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "warmline.core.context_processors.shell",
             ],
+            # Money and durations appear on pages of every area.
+            "builtins": ["warmline.core.templatetags.money"],
         },
     },
 ]

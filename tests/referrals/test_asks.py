@@ -130,10 +130,17 @@ def test_thanks_for_an_insight_suggest_asking_and_an_ask_closes_the_suggestion(p
     carol = pipeline.world.carol
     suggestion = services.log_moment(carol, pipeline.dana, note="Loved the cash-flow benchmark", at=T0)
     assert (suggestion.moment, suggestion.status) == (Moment.THANKED, SuggestionStatus.OPEN)
-    assert list(queries.suggestions_for(carol)) == [suggestion]
+    assert list(queries.suggestions_for(carol, today=T0.date())) == [suggestion]
     ask(carol, pipeline.dana, pipeline.bob_smith, suggestion=suggestion)
     assert AskSuggestion.objects.get().status == SuggestionStatus.ASKED
-    assert list(queries.suggestions_for(carol)) == []
+    assert list(queries.suggestions_for(carol, today=T0.date())) == []
+
+
+def test_a_moment_to_ask_passes_after_sixty_days(pipeline):
+    carol = pipeline.world.carol
+    suggestion = services.log_moment(carol, pipeline.dana, at=T0)
+    assert list(queries.suggestions_for(carol, today=(T0 + 60 * DAY).date())) == [suggestion]
+    assert list(queries.suggestions_for(carol, today=(T0 + 61 * DAY).date())) == []
 
 
 def test_referral_counts_feed_connector_reliability(pipeline):

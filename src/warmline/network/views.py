@@ -16,6 +16,7 @@ from warmline.core.choices import Sharing
 from warmline.core.views import _apply_errors
 from warmline.network import forms, importing, queries, services
 from warmline.network.models import Person
+from warmline.referrals import queries as referral_queries
 
 PAGE_SIZE = 50
 SKIPPED_SHOWN = 200
@@ -128,7 +129,8 @@ def _person_page(request: HttpRequest, person: Person, status: int = 200, **form
         "person": person,
         "network": network,
         "private_to": private_to,
-        "interactions": queries.interactions_with(m, person),
+        "timeline": referral_queries.timeline_for_person(m, person),
+        "source_record": referral_queries.source_record(m, person),
         "employments": queries.employments_of(person),
         "interaction_form": forms_in_use.get("interaction_form") or forms.InteractionForm(prefix="interaction"),
         "tie_form": forms_in_use.get("tie_form") or forms.TieForm(),
@@ -252,7 +254,12 @@ def companies(request: HttpRequest) -> HttpResponse:
 def company(request: HttpRequest, company_id: str) -> HttpResponse:
     m = request.membership
     found = queries.access_company(m, company_id)
-    return render(request, "network/company.html", {"company": found, "map": queries.company_map(m, found)})
+    return render(request, "network/company.html", {
+        "company": found, "map": queries.company_map(m, found),
+        "timeline": referral_queries.timeline_for_company(m, found),
+        "open_referrals": referral_queries.referrals_for(m, referral_queries.ReferralFilters(company=found)).filter(
+            status="open")[:20],
+    })
 
 
 def _company_form_page(request: HttpRequest, found) -> HttpResponse:

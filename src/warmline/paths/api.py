@@ -15,6 +15,7 @@ from ninja import Field, Query, Router, Schema, Status
 from warmline.core.choices import Channel
 from warmline.network.api import CompanyRef, Input, PathId, PersonRef, SeniorityOrNone, Text200
 from warmline.paths import engine, queries, services
+from warmline.referrals import queries as referral_queries
 
 router = Router(tags=["paths"])
 
@@ -131,7 +132,8 @@ def find_targets(request: HttpRequest, params: Query[TargetsParams]):
 def person_paths(request: HttpRequest, person_id: PathId, params: Query[PathsParams]):
     ws, m = _ws(request), request.membership
     target = queries.access_target(ws, m, person_id)
-    paths = queries.person_paths(ws, m, target, limit=params.limit)
+    paths = queries.person_paths(ws, m, target, limit=params.limit,
+                                 statuses=referral_queries.path_statuses(ws.pk, target))
     return PersonPathsOut(target=PersonRef.build(target), company=CompanyRef.build(target.company),
                           paths=[PathOut.build(p) for p in paths])
 

@@ -25,6 +25,7 @@ from warmline.network.models import Company, GraphChange, Person, Relationship
 from warmline.network.titles import function_for
 from warmline.paths import engine
 from warmline.paths.ranking import SENIORITY_RANK
+from warmline.referrals.queries import referral_counts_by_person
 
 EPOCH = datetime.date(1970, 1, 1)
 GAP_PATIENCE_SECONDS = 600  # how long a skipped note id may still turn up
@@ -44,6 +45,7 @@ class WorkspaceIndex:
     workspace_id: int
     graph: engine.Graph | None = None
     company_ids: list[int] = field(default_factory=list)  # company index -> database id
+    referral_counts: dict[int, tuple[int, int]] = field(default_factory=dict)  # person -> (made, asked)
     company_index: dict[int, int] = field(default_factory=dict)
     functions: dict[str, int] = field(default_factory=dict)
     member_index: dict[int, int] = field(default_factory=dict)  # Membership id -> member index
@@ -64,6 +66,7 @@ class WorkspaceIndex:
             self.high = cursor.fetchone()[0] or 0
         members = self._members()
         self._load_companies()
+        self.referral_counts = referral_counts_by_person(self.workspace_id)
         people = engine.People.build(list(self._people_rows()))
         relationships = self._load_relationships(people.ids)
         self.graph = engine.Graph(people, relationships, members, companies=len(self.company_ids), today=today())
@@ -113,8 +116,9 @@ class WorkspaceIndex:
 
     def _person_row(self, pk, company_id, seniority, function, title, membership_id, listed) -> tuple:
         member = self.member_index.get(membership_id, -1) if membership_id in self.active else -1
+        made, asked = self.referral_counts.get(pk, (0, 0))
         return (pk, self._company(company_id), SENIORITY_RANK.get(seniority, 0), self._function(function, title),
-                member, bool(listed), 0, 0)
+                member, bool(listed), made, asked)
 
     _PEOPLE_SQL = (f"SELECT id, company_id, seniority, function, title, membership_id, listed FROM {PERSON} "
                    "WHERE workspace_id = %s AND merged_into_id IS NULL")
@@ -216,6 +220,9 @@ class WorkspaceIndex:
             return [row[0] for row in cursor.fetchall()]
 
     def _apply_people(self, ids: list[int]) -> None:
+        # Asks and introductions note their source: their counts make the connector's reliability.
+        counts = referral_counts_by_person(self.workspace_id, ids)
+        self.referral_counts.update({pk: counts.get(pk, (0, 0)) for pk in ids})
         found = {}
         with connection.cursor() as cursor:
             for chunk in _chunks(ids):

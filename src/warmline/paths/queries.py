@@ -76,6 +76,13 @@ class PathView:
         return self.shape == engine.TWO_INTRODUCERS
 
     @property
+    def public_path(self) -> str:
+        """The hops' public ids, employee first, for planning an ask along this path ('' if a hop is hidden)."""
+        if any(h.hidden or h.person is None for h in self.hops):
+            return ""
+        return ",".join(h.person.public_id for h in self.hops)
+
+    @property
     def employee(self) -> HopView:
         return self.hops[0]
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from warmline.core.views import _apply_errors
 from warmline.network.importing import max_import_bytes
 from warmline.paths import queries, services
+from warmline.referrals import queries as referral_queries
 
 LIMIT = 20
 ACCOUNT_PAGE = 100
@@ -46,7 +47,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def person(request: HttpRequest, person_id: str) -> HttpResponse:
     m = request.membership
     target = queries.access_target(m.workspace, m, person_id)
-    paths = queries.person_paths(m.workspace, m, target, limit=LIMIT)
+    paths = queries.person_paths(m.workspace, m, target, limit=LIMIT,
+                                 statuses=referral_queries.path_statuses(m.workspace_id, target))
     return render(request, "paths/person.html", {"target": target, "paths": paths, "limit": LIMIT})
 
 

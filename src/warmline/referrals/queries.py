@@ -94,6 +94,29 @@ def owner_choices(viewer: Membership) -> QuerySet[Membership]:
     return members.order_by("user__full_name", "user__email")
 
 
+def members_in_view(viewer: Membership) -> list[Membership]:
+    """Members whose referrals the viewer sees, to filter by."""
+    members = Membership.objects.filter(workspace_id=viewer.workspace_id).select_related("user")
+    scope = owner_scope(viewer)
+    if scope is not None:
+        members = members.filter(pk__in=scope)
+    return list(members.order_by("-is_active", "user__full_name", "user__email"))
+
+
+def teams_in_view(viewer: Membership) -> list[Team]:
+    """Teams to filter by: all of them for admins, the viewer's own for everyone else."""
+    teams = Team.objects.filter(workspace_id=viewer.workspace_id)
+    if viewer.role != Role.ADMIN:
+        teams = teams.filter(Q(manager=viewer) | Q(team_members__membership=viewer)).distinct()
+    return list(teams.order_by("name"))
+
+
+def sources_in_view(viewer: Membership, limit: int = 300) -> list[Person]:
+    """People who introduced the viewer's visible referrals, to filter by."""
+    ids = referrals_for(viewer).order_by().values("source_id")
+    return list(Person.objects.filter(pk__in=ids).order_by("full_name", "pk")[:limit])
+
+
 # --- stages ---------------------------------------------------------------------------------------
 
 
@@ -102,6 +125,11 @@ def stages_of(workspace_id: int, *, include_archived: bool = False) -> list[Stag
     if not include_archived:
         stages = stages.filter(archived=False)
     return list(stages.order_by("position", "id"))
+
+
+def open_counts_by_stage(workspace_id: int) -> dict[int, int]:
+    """How many referrals are in each stage now."""
+    return _count_by(Referral.objects.filter(workspace_id=workspace_id), "stage_id")
 
 
 def access_stage(viewer: Membership, public_id: str) -> Stage:
@@ -203,6 +231,7 @@ class BoardColumn:
 
 
 CLOSED_ON_BOARD_DAYS = 90
+CLOSED_CARDS_SHOWN = 5
 
 
 def board(viewer: Membership, filters: ReferralFilters | None = None, *, now=None) -> list[BoardColumn]:
@@ -223,8 +252,14 @@ def board(viewer: Membership, filters: ReferralFilters | None = None, *, now=Non
         if referral.value_minor:
             column.total_minor[referral.currency] = column.total_minor.get(referral.currency, 0) + referral.value_minor
     for column in columns.values():
-        # Overdue first, then the longest waiting.
-        column.cards.sort(key=lambda r: (not r.is_overdue(now), r.stage_entered_at))
+        if column.stage.kind == StageKind.OPEN:
+            # Overdue first, then the longest waiting.
+            column.cards.sort(key=lambda r: (not r.is_overdue(now), r.stage_entered_at))
+        else:
+            # Closed ones are the record, not the work: the latest few, and a count.
+            column.cards.sort(key=lambda r: r.stage_entered_at, reverse=True)
+            column.more = max(0, len(column.cards) - CLOSED_CARDS_SHOWN)
+            column.cards = column.cards[:CLOSED_CARDS_SHOWN]
     return list(columns.values())
 
 
@@ -327,11 +362,15 @@ def follow_ups_due(viewer: Membership, *, today: datetime.date | None = None) ->
 # --- moments to ask --------------------------------------------------------------------------------
 
 
-def suggestions_for(viewer: Membership) -> QuerySet[AskSuggestion]:
-    """Open moments to ask, for the viewer's own action."""
+MOMENT_LASTS_DAYS = 60
+
+
+def suggestions_for(viewer: Membership, *, today: datetime.date | None = None) -> QuerySet[AskSuggestion]:
+    """Open moments to ask, for the viewer's own action. A moment passes: after 60 days it is no longer shown."""
+    today = today or timezone.now().date()
     return AskSuggestion.objects.filter(
         workspace_id=viewer.workspace_id, membership=viewer, status=SuggestionStatus.OPEN,
-        person__merged_into__isnull=True,
+        person__merged_into__isnull=True, occurred_on__gte=today - datetime.timedelta(days=MOMENT_LASTS_DAYS),
     ).select_related("person", "person__company", "referral").order_by("-occurred_on", "-id")
 
 
@@ -388,12 +427,17 @@ def referral_counts_by_person(workspace_id: int, person_ids=None) -> dict[int, t
     """(introductions made, asked of them) per source person: the warm-path ranking's connector reliability."""
     from django.db.models import Count
 
-    asks = Ask.objects.filter(workspace_id=workspace_id)
-    referrals = Referral.objects.filter(workspace_id=workspace_id)
-    if person_ids is not None:
-        asks, referrals = asks.filter(source_id__in=person_ids), referrals.filter(source_id__in=person_ids)
-    asked = dict(asks.values("source_id").annotate(n=Count("id")).order_by().values_list("source_id", "n"))
-    made = dict(referrals.values("source_id").annotate(n=Count("id")).order_by().values_list("source_id", "n"))
+    asked: dict[int, int] = {}
+    made: dict[int, int] = {}
+    ids = sorted(person_ids) if person_ids is not None else None
+    for start in range(0, len(ids), 900) if ids is not None else [None]:
+        asks = Ask.objects.filter(workspace_id=workspace_id)
+        referrals = Referral.objects.filter(workspace_id=workspace_id)
+        if start is not None:
+            chunk = ids[start:start + 900]
+            asks, referrals = asks.filter(source_id__in=chunk), referrals.filter(source_id__in=chunk)
+        asked.update(asks.values("source_id").annotate(n=Count("id")).order_by().values_list("source_id", "n"))
+        made.update(referrals.values("source_id").annotate(n=Count("id")).order_by().values_list("source_id", "n"))
     return {pk: (made.get(pk, 0), max(asked.get(pk, 0), made.get(pk, 0))) for pk in {*asked, *made}}
 
 

@@ -440,7 +440,7 @@ def record_referral(
     referral = Referral(
         workspace=workspace, created_by=actor.user, created_via=via, created_at=now, updated_at=now, ask=ask,
         origin=origin, source=source, earned_by=earned_by, prospect=prospect,
-        company=company or prospect.company, owner=owner, value_minor=value.minor if value else None,
+        company_id=company.pk if company is not None else prospect.company_id, owner=owner, value_minor=value.minor if value else None,
         currency=value.currency if value else workspace.currency, stage=stage, status=stage.kind,
         stage_entered_at=introduced_at, introduced_at=introduced_at,
         contact_due_at=introduced_at + datetime.timedelta(hours=workspace.contact_within_hours),

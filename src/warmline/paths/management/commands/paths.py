@@ -9,6 +9,7 @@ from django.http import Http404
 
 from warmline.core.management.options import member_of, read_file, workspace_from
 from warmline.paths import queries
+from warmline.referrals import queries as referral_queries
 
 
 class Command(BaseCommand):
@@ -52,7 +53,8 @@ class Command(BaseCommand):
             raise CommandError(f"--to: {query!r} matches several people: {names}. Give an email or a LinkedIn URL.",
                                returncode=2)
         target = people[0]
-        paths = queries.person_paths(ws, viewer, target, limit=limit)
+        paths = queries.person_paths(ws, viewer, target, limit=limit,
+                                     statuses=referral_queries.path_statuses(ws.pk, target))
         if as_json:
             self.stdout.write(json.dumps([p.as_dict() for p in paths], indent=2, ensure_ascii=False))
             return
