@@ -20,8 +20,9 @@ def test_it_renders_the_shell_pages_for_every_role(world, who, path):
     assert 'aria-label="Main"' in html and "Acme" in html
     assert 'href="/network/"' in html and ">Network</a>" in html
     assert 'href="/paths/"' in html and ">Paths</a>" in html
+    assert 'href="/referrals/"' in html and ">Referrals</a>" in html
     # Areas not built yet are hidden, not shown as empty pages.
-    for unbuilt in ("Referrals", "Follow-ups", "Insights"):
+    for unbuilt in ("Follow-ups", "Insights"):
         assert f">{unbuilt}</a>" not in html
 
 

@@ -1,9 +1,13 @@
 """Companies: the list with search and filters, a company's page with who we know there, adding and editing."""
 
+import datetime
+
 import pytest
 
 from warmline.network import services
 from warmline.network.models import Company
+from warmline.referrals import services as referrals
+from warmline.referrals.models import Stage
 
 
 def add(actor, first, last, **fields):
@@ -130,10 +134,15 @@ def test_it_maps_a_company_in_constant_queries(world, django_assert_num_queries)
         for i in range(n):
             person = add(world.alice, "Person", f"{Company.objects.count()}-{i}", company=target)
             services.record_tie(world.bob, employees[i % 3], person, kind="friend")
+            # Its timeline grows too: introductions of its people, a move, notes, interactions.
+            introduced = referrals.record_referral(world.carol, source=employees[0], prospect=person)
+            referrals.move_referral(world.carol, introduced, Stage.objects.get(workspace=world.acme, name="Contacted"))
+            referrals.add_note(world.carol, f"Note {i}", company=target)
+            services.log_interaction(world.carol, person, kind="meeting", occurred_on=datetime.date(2026, 1, 5))
 
     grow(2)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(23):
         assert client.get(f"/network/companies/{target.public_id}/").status_code == 200
     grow(18)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(23):
         assert "<strong>20 of 20 people</strong>" in client.get(f"/network/companies/{target.public_id}/").content.decode()

@@ -8,6 +8,8 @@ from django.utils.html import escape
 
 from warmline.network import services
 from warmline.network.models import Employment, Evidence, Interaction, Person, Relationship
+from warmline.referrals import services as referrals
+from warmline.referrals.models import Stage
 
 
 def add(actor, first, last, **fields):
@@ -72,7 +74,7 @@ def test_it_logs_an_interaction_that_strengthens_the_tie(world, jane):
     carol = Person.objects.get(membership=world.carol)
     assert Relationship.objects.filter(Q(person_a=carol, person_b=jane) | Q(person_a=jane, person_b=carol)).exists()
     html = page(world, "carol", jane)
-    assert "Coffee in Lyon" in section(html, "interactions-heading")
+    assert "Coffee in Lyon" in section(html, "timeline-heading")
     assert "Carol Rep" in section(html, "known-by-heading")
 
 
@@ -207,6 +209,12 @@ def _grow(world, jane, n):
         services.log_interaction(world.bob, jane, kind="call", occurred_on=datetime.date(2025, 1, 1) + datetime.timedelta(days=i))
         member_person = services.ensure_person_for(world.carol)
         services.record_tie(world.carol, member_person, other, kind="social")
+        # Her timeline grows too: an ask, an introduction she made, its move, a note and a moment.
+        asked = referrals.record_ask(world.carol, source=jane, target=other, channel="phone")
+        introduced = referrals.record_referral(world.carol, ask=asked)
+        referrals.move_referral(world.carol, introduced, Stage.objects.get(workspace=world.acme, name="Contacted"))
+        referrals.add_note(world.carol, f"Note {i}", person=jane)
+        referrals.log_moment(world.carol, jane, note=f"Thanks {i}")
     services.record_employment(world.alice, jane, services.resolve_company(world.acme, f"Employer {n}"),
                                started_on=datetime.date(2010, 1, 1))
 
@@ -214,9 +222,9 @@ def _grow(world, jane, n):
 def test_it_shows_a_person_in_constant_queries(world, jane, django_assert_num_queries):
     client = world.client_for(world.carol)
     _grow(world, jane, 2)
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(31):
         assert client.get(f"/network/people/{jane.public_id}/").status_code == 200
     _grow(world, jane, 18)
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(31):
         html = client.get(f"/network/people/{jane.public_id}/").content.decode()
     assert "Showing 20 of 20" in html and html.count('<li class="tie">') == 21  # Bob, and Jane's twenty friends

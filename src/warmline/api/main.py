@@ -11,6 +11,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from warmline.api.auth import api_auth, signed_in_or_token
 from warmline.api.errors import ERROR_SCHEMA, error_response, fields_from_django, fields_from_validation
+from warmline.referrals.services import StaleVersion
 
 
 class WarmlineAPI(NinjaAPI):
@@ -72,6 +73,11 @@ def on_not_found(request, exc):
     return error_response(404, str(exc) or "Not found.")
 
 
+@api.exception_handler(StaleVersion)
+def on_stale(request, exc: StaleVersion):
+    return error_response(409, str(exc))
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
     return error_response(exc.status_code, str(exc))
@@ -81,10 +87,12 @@ def _mount() -> None:
     from warmline.core.api import router as core_router
     from warmline.network.api import router as network_router
     from warmline.paths.api import router as paths_router
+    from warmline.referrals.api import router as referrals_router
 
     api.add_router("", core_router)
     api.add_router("", network_router)
     api.add_router("", paths_router)
+    api.add_router("", referrals_router)
 
 
 _mount()

@@ -189,9 +189,9 @@ def referrals_for(viewer: Membership, filters: ReferralFilters | None = None, *,
     if f.status:
         qs = qs.filter(status=f.status)
     if f.introduced_from is not None:
-        qs = qs.filter(introduced_at__gte=_start_of(f.introduced_from))
+        qs = qs.filter(introduced_at__gte=start_of(f.introduced_from))
     if f.introduced_to is not None:
-        qs = qs.filter(introduced_at__lt=_start_of(f.introduced_to + datetime.timedelta(days=1)))
+        qs = qs.filter(introduced_at__lt=start_of(f.introduced_to + datetime.timedelta(days=1)))
     if f.overdue is not None:
         late = Q(status=StageKind.OPEN, first_contact_at__isnull=True, contact_due_at__lt=now or timezone.now())
         qs = qs.filter(late) if f.overdue else qs.exclude(late)
@@ -202,7 +202,7 @@ def referrals_for(viewer: Membership, filters: ReferralFilters | None = None, *,
     return qs
 
 
-def _start_of(day: datetime.date) -> datetime.datetime:
+def start_of(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC)
 
 
