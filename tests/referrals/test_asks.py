@@ -1,6 +1,7 @@
 """Asking for an introduction: specific or general, the channel, the intel, the outcome and its follow-up."""
 
 import datetime
+import io
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -150,3 +151,23 @@ def test_referral_counts_feed_connector_reliability(pipeline):
     refer(carol, pipeline.dana, pipeline.bob_smith)
     counts = queries.referral_counts_by_person(pipeline.world.acme.pk)
     assert counts[pipeline.dana.pk] == (1, 2)
+
+
+def test_stats_count_asks_by_outcome_and_referrals_by_stage(pipeline):
+    import json
+
+    from django.core.management import call_command
+
+    carol = pipeline.world.carol
+    ask(carol, pipeline.dana, pipeline.bob_smith, channel=AskChannel.EMAIL)
+    ask(carol, pipeline.erin, pipeline.dana, outcome=AskOutcome.DECLINED)
+    referral = refer(carol, pipeline.dana, pipeline.bob_smith)
+    services.move_referral(carol, referral, pipeline.stage("Contacted"), at=T0 + DAY)
+    refer(carol, pipeline.erin, pipeline.dana)
+    out = io.StringIO()
+    call_command("stats", "--json", "--workspace", "acme", stdout=out)
+    [acme] = json.loads(out.getvalue())["workspaces"]
+    assert acme["asks"] == {"total": 2, "digital": 1, "by_outcome": {"pending": 1, "declined": 1}}
+    assert acme["referrals_by_stage"] == {"Introduced": 1, "Contacted": 1, "Meeting scheduled": 0, "Meeting held": 0,
+                                          "Proposal": 0, "Won": 0, "Lost": 0, "Disqualified": 0}
+    assert acme["counts"]["referrals"] == 2

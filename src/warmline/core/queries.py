@@ -202,17 +202,31 @@ def _table_key(model) -> str:
 
 
 def workspace_stats(slug: str | None = None) -> list[dict]:
-    """Row counts of every workspace table, per workspace."""
+    """Row counts of every workspace table, per workspace, and what each app's `stats` module adds."""
     workspaces = Workspace.objects.order_by("slug")
     if slug is not None:
         workspaces = workspaces.filter(slug=slug)
     tables = workspace_tables()
+    extras = _app_stats()
     return [
         {
             "slug": ws.slug,
             "name": ws.name,
             "id": ws.public_id,
             "counts": {_table_key(m): m.objects.filter(workspace=ws).count() for m in tables},
+            **{key: value for extra in extras for key, value in extra(ws).items()},
         }
         for ws in workspaces
     ]
+
+
+def _app_stats() -> list:
+    """Each installed app may add figures with a `stats.workspace_stats(workspace) -> dict` function."""
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    found = []
+    for config in apps.get_app_configs():
+        if find_spec(f"{config.name}.stats") is not None:
+            found.append(import_module(f"{config.name}.stats").workspace_stats)
+    return found

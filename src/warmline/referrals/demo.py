@@ -52,6 +52,11 @@ INTRO = ("Hi {first}, I'd like you to meet {rep}. They helped us {win}. I think 
          "time.")
 WINS = ["get a live view of cash across 14 entities", "cut our monthly close from 9 days to 4",
         "see margin by lane and customer for the first time", "replace 30 spreadsheets with one dashboard"]
+NOTES = ["Good first call: they are rebuilding their forecast process and want a demo with their controller.",
+         "Left a voicemail and sent a short email mentioning who introduced us.",
+         "Wants to see the logistics case study before the meeting.",
+         "Budget is set in Q3; the CFO signs off anything above 50k.",
+         "Thanked the source and told them the call is booked."]
 THANKS = ["the benchmark on payment terms", "the intro to a treasury consultant", "the board-deck template",
           "the analysis of their freight spend", "the tip on the new revenue-recognition rules"]
 
@@ -258,6 +263,11 @@ class _Year:
         # Most within the day; some late (the third of referrals typical teams drop is what this fixes).
         t += timedelta(hours=rng.lognormvariate(math.log(8), 0.6) if roll < 0.8 else rng.uniform(26, 90))
         move("Contacted", t)
+        if rng.random() < 0.3:
+            note = rng.choice(NOTES)
+            when = t + timedelta(minutes=20)
+            self.add(when, lambda: services.add_note(member, note, referral=holder["referral"], via=Channel.DEMO,
+                                                     at=when))
         if rng.random() < 0.35:
             confirm(Confirmation.PROSPECT, t + timedelta(hours=rng.uniform(1, 48)))
         if rng.random() < 0.08:

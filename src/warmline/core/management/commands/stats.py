@@ -23,3 +23,14 @@ class Command(BaseCommand):
             self.stdout.write(f"{ws['name']} ({ws['slug']})")
             for table, count in ws["counts"].items():
                 self.stdout.write(f"  {table:<30} {count:>8}")
+            for key, value in ws.items():
+                if isinstance(value, dict) and key != "counts":
+                    self._nested(key.replace("_", " "), value, "  ")
+
+    def _nested(self, label: str, values: dict, indent: str) -> None:
+        self.stdout.write(f"{indent}{label}:")
+        for name, value in values.items():
+            if isinstance(value, dict):
+                self._nested(str(name).replace("_", " "), value, indent + "  ")
+            else:
+                self.stdout.write(f"{indent}  {str(name):<28} {value:>8}")
