@@ -149,6 +149,8 @@ class MoveForm(MoneyInputs, forms.Form):
                                   widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, stages, currency: str, **kwargs):
+        # Several forms share a referral's page: each keeps its own element ids.
+        kwargs.setdefault("auto_id", "move_%s")
         super().__init__(*args, **kwargs)
         self.fields["stage"].queryset = stages
         self.add_money(currency, label="Value (needed to win)")
@@ -161,6 +163,7 @@ class ReopenForm(forms.Form):
                                    empty_label="The stage it closed from")
 
     def __init__(self, *args, stages, **kwargs):
+        kwargs.setdefault("auto_id", "reopen_%s")
         super().__init__(*args, **kwargs)
         self.fields["stage"].queryset = stages
 
@@ -170,6 +173,7 @@ class ReassignForm(forms.Form):
     owner = forms.ModelChoiceField(label="New owner", queryset=Membership.objects.none(), empty_label=None)
 
     def __init__(self, *args, owners, **kwargs):
+        kwargs.setdefault("auto_id", "reassign_%s")
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners
         self.fields["owner"].label_from_instance = lambda m: m.user.display_name
@@ -183,6 +187,7 @@ class ValueForm(MoneyInputs, forms.Form):
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, currency: str, **kwargs):
+        kwargs.setdefault("auto_id", "value_%s")
         super().__init__(*args, **kwargs)
         self.add_money(currency)
 
