@@ -11,8 +11,11 @@ from warmline.paths import demo as paths_demo
 from warmline.referrals import demo as referrals_demo
 
 
-def load_demo(password: str) -> tuple[Workspace, bool]:
-    """Returns the demo workspace and whether it was created now (False: reused)."""
+def load_demo(password: str, *, pipeline: bool = True) -> tuple[Workspace, bool]:
+    """Returns the demo workspace and whether it was created now (False: reused).
+
+    pipeline=False leaves out the year of asks and referrals (tests of the network alone load faster).
+    """
     existing = Workspace.objects.filter(slug=core_demo.DEMO_SLUG).first()
     if existing is not None:
         return existing, False
@@ -21,5 +24,6 @@ def load_demo(password: str) -> tuple[Workspace, bool]:
         demo = core_demo.populate(password)
         network_demo.populate(demo)
         paths_demo.populate(demo)
-        referrals_demo.populate(demo)
+        if pipeline:
+            referrals_demo.populate(demo)
     return demo.workspace, True

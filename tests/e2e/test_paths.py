@@ -13,7 +13,7 @@ from warmline.demo import load_demo
 
 @pytest.fixture
 def demo(transactional_db):
-    workspace, created = load_demo("warmline-demo")
+    workspace, created = load_demo("warmline-demo", pipeline=False)  # the network is what is tested here
     assert created
     return workspace
 

@@ -1,8 +1,9 @@
-"""The demo network: loaded once per module through the real imports, then inspected."""
+"""The demo workspace: loaded once per module through the real imports and services, then inspected: its
+network, its warm paths and its year of referral selling."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import date
 
 import pytest
@@ -237,3 +238,62 @@ def test_the_demo_has_warm_paths_of_every_short_shape_and_a_target_account_list(
     assert len(rows) == 18
     assert sum(1 for r in rows if r.best) >= 12
     assert [r.label for r in rows if r.company is None] == ["Halvorsen Maritime", "Quillon Biotech"]
+
+
+# --- the year of referral selling ---------------------------------------------------------------------------
+
+
+def test_the_demo_has_a_year_of_asks_mostly_specific_and_spoken(northwind):
+    from warmline.referrals.models import Ask
+
+    asks = Ask.objects.filter(workspace=northwind)
+    assert 500 <= asks.count() <= 1000
+    first, last = asks.order_by("asked_on").first().asked_on, asks.order_by("asked_on").last().asked_on
+    assert (last - first).days >= 350
+    months = {a.strftime("%Y-%m") for a in asks.values_list("asked_on", flat=True)}
+    assert len(months) >= 12
+
+    def share(condition) -> float:
+        return asks.filter(condition).count() / asks.count()
+
+    assert 0.1 <= share(Q(channel__in=["email", "social"])) <= 0.35  # digital asks, reported apart
+    assert 0.05 <= share(Q(target__isnull=True)) <= 0.3  # general asks
+    assert share(~Q(path=[])) >= 0.5  # most planned along a warm path
+    outcomes = Counter(asks.values_list("outcome", flat=True))
+    assert set(outcomes) >= {"agreed", "declined", "no_one"}
+
+
+def test_the_demo_converts_at_a_real_teams_rates_with_real_timings(northwind):
+    import statistics
+
+    from warmline.referrals.models import Ask, Referral
+
+    referrals = Referral.objects.filter(workspace=northwind)
+    asked = Ask.objects.filter(workspace=northwind).count()
+    from_asks = referrals.filter(ask__isnull=False).count()
+    assert 0.3 <= from_asks / asked <= 0.6  # ask-to-introduction near the method's 50 %
+    closed = referrals.exclude(status="open")
+    won = referrals.filter(status="won")
+    assert 0.3 <= won.count() / referrals.count() <= 0.55  # introduction-to-client
+    assert won.exclude(currency="USD").exists() and won.filter(currency="USD").exists()
+    assert all(r.value_minor and r.closed_on for r in won)
+    assert all(r.lost_reason for r in closed.filter(status="lost"))
+    waits = [r.first_contact_seconds / 3600 for r in referrals if r.first_contact_seconds is not None]
+    assert statistics.median(waits) < 24 and max(waits) > 24  # most within the day, some late
+    assert 1 <= sum(1 for r in referrals.filter(status="open") if r.overdue) <= 8
+    assert referrals.exclude(conflict="").exists()  # duplicates, flagged and linked
+    assert referrals.filter(stage_changes__reopened=True).exists()  # a reopened deal
+
+
+def test_every_demo_referral_has_a_consistent_history(northwind):
+    from warmline.referrals.models import Referral, StageChange
+
+    changes = defaultdict(list)
+    for change in StageChange.objects.filter(workspace=northwind).order_by("changed_at", "id"):
+        changes[change.referral_id].append(change)
+    for referral in Referral.objects.filter(workspace=northwind):
+        history = changes[referral.pk]
+        assert history[0].from_stage_id is None and history[0].changed_at == referral.introduced_at
+        assert history[-1].to_stage_id == referral.stage_id
+        assert all(a.to_stage_id == b.from_stage_id for a, b in zip(history, history[1:], strict=False))
+        assert referral.credits.exists()

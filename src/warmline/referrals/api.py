@@ -724,20 +724,20 @@ class NoteOut(Schema):
     created_at: datetime
 
 
+def _note(request: HttpRequest, body: str, **subject):
+    note = services.add_note(request.membership, body, via=Channel.API, **subject)
+    return Status(201, NoteOut(id=note.public_id, body=note.body, author=MemberRef.build(request.membership),
+                               created_at=note.created_at))
+
+
 @router.post("/referrals/{referral_id}/notes", response={201: NoteOut}, summary="Add a note to a referral")
 def add_referral_note(request: HttpRequest, referral_id: PathId, payload: NoteIn):
-    m = request.membership
-    note = services.add_note(m, payload.body, referral=queries.access_referral(m, referral_id), via=Channel.API)
-    return Status(201, NoteOut(id=note.public_id, body=note.body, author=MemberRef.build(m),
-                               created_at=note.created_at))
+    return _note(request, payload.body, referral=queries.access_referral(request.membership, referral_id))
 
 
 @router.post("/people/{person_id}/notes", response={201: NoteOut}, summary="Add a note to a person")
 def add_person_note(request: HttpRequest, person_id: PathId, payload: NoteIn):
-    m = request.membership
-    note = services.add_note(m, payload.body, person=network_queries.access_person(m, person_id), via=Channel.API)
-    return Status(201, NoteOut(id=note.public_id, body=note.body, author=MemberRef.build(m),
-                               created_at=note.created_at))
+    return _note(request, payload.body, person=network_queries.access_person(request.membership, person_id))
 
 
 class MomentOut(Schema):
@@ -748,6 +748,12 @@ class MomentOut(Schema):
     note: str
     referral: str | None
 
+    @staticmethod
+    def build(s) -> MomentOut:
+        return MomentOut(id=s.public_id, person=PersonRef.build(s.person), moment=s.moment,
+                         occurred_on=s.occurred_on, note=s.note,
+                         referral=s.referral.public_id if s.referral_id else None)
+
 
 class MomentIn(Input):
     note: Text2000 = ""
@@ -757,9 +763,7 @@ class MomentIn(Input):
 @router.get("/moments", response=list[MomentOut], summary="Your moments to ask for referrals: thanks, won and "
             "lost deals of the last 60 days")
 def list_moments(request: HttpRequest):
-    return [MomentOut(id=s.public_id, person=PersonRef.build(s.person), moment=s.moment, occurred_on=s.occurred_on,
-                      note=s.note, referral=s.referral.public_id if s.referral_id else None)
-            for s in queries.suggestions_for(request.membership)[:MAX_PAGE]]
+    return [MomentOut.build(s) for s in queries.suggestions_for(request.membership)[:MAX_PAGE]]
 
 
 @router.post("/people/{person_id}/moments", response={201: MomentOut}, summary="Someone thanked you for an insight: "
@@ -768,8 +772,7 @@ def log_moment(request: HttpRequest, person_id: PathId, payload: MomentIn):
     m = request.membership
     s = services.log_moment(m, network_queries.access_person(m, person_id), note=payload.note,
                             occurred_on=payload.occurred_on, via=Channel.API)
-    return Status(201, MomentOut(id=s.public_id, person=PersonRef.build(s.person), moment=s.moment,
-                                 occurred_on=s.occurred_on, note=s.note, referral=None))
+    return Status(201, MomentOut.build(s))
 
 
 @router.post("/moments/{suggestion_id}/dismiss", response={204: None}, summary="Dismiss a moment to ask")

@@ -321,8 +321,7 @@ def update_ask(actor: Membership, ask: Ask, *, version: int | None = None, via: 
     unknown = set(fields) - set(ASK_FIELDS)
     if unknown:
         raise ValidationError({name: "This field cannot be changed." for name in sorted(unknown)})
-    ask = Ask.objects.select_for_update(of=("self",)).select_related("asked_by__user", "target", "source").get(
-        pk=ask.pk)
+    ask = Ask.objects.select_for_update().get(pk=ask.pk)
     queries.require_can_change_ask(actor, ask)
     _check_version(ask, version, "ask")
     errors = {}
@@ -338,8 +337,7 @@ def update_ask(actor: Membership, ask: Ask, *, version: int | None = None, via: 
         fields["target_description"] = (fields["target_description"] or "").strip()
         if ask.target_id is None and not fields["target_description"]:
             errors["target_description"] = "Describe whom you would like to meet."
-    introduced = ask.referrals.exists()
-    if introduced and fields.get("outcome") in (AskOutcome.DECLINED, AskOutcome.NO_ONE, AskOutcome.PENDING):
+    if fields.get("outcome", AskOutcome.AGREED) != AskOutcome.AGREED and ask.referrals.exists():
         errors["outcome"] = "An introduction came of this ask: its outcome stays 'agreed'."
     if errors:
         raise ValidationError(errors)
@@ -349,7 +347,7 @@ def update_ask(actor: Membership, ask: Ask, *, version: int | None = None, via: 
         setattr(ask, name, value.strip() if isinstance(value, str) and name not in ("channel", "outcome") else value)
     ask.version += 1
     ask.updated_at = now
-    ask.save()
+    ask.save(update_fields=[*fields, "outcome_at", "version", "updated_at"])
     return ask
 
 
@@ -371,14 +369,17 @@ def _check_owner(actor: Membership, owner: Membership) -> None:
                                         "their referrals; managers assign within their teams."})
 
 
-def _contact_stage_position(workspace_id: int) -> int | None:
-    """Entering this position or later (open), or winning, means the prospect was contacted."""
-    stages = queries.stages_of(workspace_id, include_archived=True)
+def _contacts(stage: Stage) -> bool:
+    """Whether entering `stage` means the prospect was contacted: winning, or an open stage at or after the
+    one marked 'contacted' (or, without one, after the first open stage)."""
+    if stage.kind != StageKind.OPEN:
+        return stage.kind == StageKind.WON
+    stages = queries.stages_of(stage.workspace_id, include_archived=True)
     contacted = next((s for s in stages if s.milestone == Milestone.CONTACTED), None)
-    if contacted is not None:
-        return contacted.position
-    open_stages = [s for s in stages if s.kind == StageKind.OPEN]
-    return open_stages[1].position if len(open_stages) > 1 else None
+    if contacted is None:
+        open_stages = [s for s in stages if s.kind == StageKind.OPEN]
+        contacted = open_stages[1] if len(open_stages) > 1 else None
+    return contacted is not None and stage.position >= contacted.position
 
 
 @transaction.atomic
@@ -499,8 +500,7 @@ def _set_credits(referral: Referral, group: list[Referral]) -> None:
 
 
 def _locked(referral: Referral, actor: Membership, version: int | None) -> Referral:
-    locked = Referral.objects.select_for_update(of=("self",)).select_related(
-        "stage", "owner__user", "prospect", "workspace").get(pk=referral.pk)
+    locked = Referral.objects.select_for_update(of=("self",)).select_related("stage").get(pk=referral.pk)
     queries.require_can_change(actor, locked)
     _check_version(locked, version, "referral")
     return locked
@@ -554,10 +554,7 @@ def move_referral(
             raise ValidationError({"closed_on": "The close date cannot be in the future."})
         referral.lost_reason, referral.closed_on = lost_reason, closed_on or today
         fields += ["lost_reason", "closed_on"]
-    contacted_from = _contact_stage_position(actor.workspace_id)
-    reached = stage.kind == StageKind.WON or (
-        stage.kind == StageKind.OPEN and contacted_from is not None and stage.position >= contacted_from)
-    if reached and referral.first_contact_at is None:
+    if referral.first_contact_at is None and _contacts(stage):
         referral.first_contact_at = max(now, referral.introduced_at)
         referral.first_contact_seconds = int((referral.first_contact_at - referral.introduced_at).total_seconds())
         fields += ["first_contact_at", "first_contact_seconds"]
@@ -573,8 +570,8 @@ def move_referral(
         moment = Moment.WON if stage.kind == StageKind.WON else Moment.LOST
         AskSuggestion.objects.get_or_create(
             referral=referral, moment=moment,
-            defaults={"workspace_id": referral.workspace_id, "person": referral.prospect,
-                      "membership": referral.owner, "occurred_on": today, "created_by": actor.user,
+            defaults={"workspace_id": referral.workspace_id, "person_id": referral.prospect_id,
+                      "membership_id": referral.owner_id, "occurred_on": today, "created_by": actor.user,
                       "created_via": Channel.RULE},
         )
     return referral

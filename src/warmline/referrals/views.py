@@ -508,30 +508,26 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponse:
     return redirect(fallback)
 
 
-@require_POST
-def person_note(request: HttpRequest, person_id: str) -> HttpResponse:
-    m = request.membership
-    person = network_queries.access_person(m, person_id)
+def _add_note(request: HttpRequest, page_url: str, **subject) -> HttpResponse:
     form = forms.NoteForm(request.POST)
     if form.is_valid():
-        services.add_note(m, form.cleaned_data["body"], person=person)
+        services.add_note(request.membership, form.cleaned_data["body"], **subject)
         messages.success(request, "Note added.")
     else:
         messages.error(request, "A note needs some text (at most 5,000 characters).")
-    return redirect(reverse("network:person", args=[person.public_id]) + "#timeline")
+    return redirect(page_url + "#timeline")
+
+
+@require_POST
+def person_note(request: HttpRequest, person_id: str) -> HttpResponse:
+    person = network_queries.access_person(request.membership, person_id)
+    return _add_note(request, reverse("network:person", args=[person.public_id]), person=person)
 
 
 @require_POST
 def company_note(request: HttpRequest, company_id: str) -> HttpResponse:
-    m = request.membership
-    company = network_queries.access_company(m, company_id)
-    form = forms.NoteForm(request.POST)
-    if form.is_valid():
-        services.add_note(m, form.cleaned_data["body"], company=company)
-        messages.success(request, "Note added.")
-    else:
-        messages.error(request, "A note needs some text (at most 5,000 characters).")
-    return redirect(reverse("network:company", args=[company.public_id]) + "#timeline")
+    company = network_queries.access_company(request.membership, company_id)
+    return _add_note(request, reverse("network:company", args=[company.public_id]), company=company)
 
 
 @require_POST
