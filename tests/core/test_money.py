@@ -4,7 +4,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from warmline.core.money import CURRENCIES, MAX_MINOR, Money, MoneyError, exponent, format_money, parse_amount
+from warmline.core.money import (
+    CURRENCIES,
+    MAX_MINOR,
+    Money,
+    MoneyError,
+    amount_text,
+    exponent,
+    format_money,
+    parse_amount,
+)
 
 
 @pytest.mark.parametrize(("text", "currency", "minor"), [
@@ -44,6 +53,7 @@ def test_it_formats_with_the_currencys_own_minor_unit():
     assert format_money(1234, "KWD") == "1.234 KWD"
     assert format_money(1250050, "USD", cents=False) == "$12,500"
     assert format_money(None, "USD") == ""
+    assert amount_text(1250050, "CHF") == "12,500.50" and amount_text(1000, "JPY") == "1,000"
 
 
 def test_money_rejects_negative_and_fractional_amounts():

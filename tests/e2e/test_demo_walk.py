@@ -12,7 +12,7 @@ from warmline.demo import load_demo
 
 @pytest.fixture
 def demo(transactional_db):
-    workspace, created = load_demo("warmline-demo")
+    workspace, created = load_demo("warmline-demo", pipeline=False)  # the walk covers the shell, not the pipeline
     assert created
     return workspace
 

@@ -180,3 +180,12 @@ def test_a_stale_version_is_refused_and_changes_nothing(pipeline):
     assert error.value.current == 2
     referral.refresh_from_db()
     assert (referral.stage.name, referral.version) == ("Contacted", 2)
+
+
+def test_time_in_a_won_stage_does_not_count_as_time_in_the_pipeline(pipeline):
+    carol = pipeline.world.carol
+    referral = refer(carol, pipeline.dana, pipeline.bob_smith, value=100)
+    services.move_referral(carol, referral, pipeline.stage("Proposal"), at=T0 + HOUR)
+    won = services.move_referral(carol, referral, pipeline.stage("Won"), closed_on=T0.date(), at=T0 + 3 * HOUR)
+    spent = {stage.name: seconds for stage, seconds in queries.time_in_stages(won, now=T0 + 30 * DAY)}
+    assert spent == {"Introduced": 3600, "Proposal": 2 * 3600}

@@ -97,12 +97,17 @@ def parse_amount(text: str, currency: str) -> Money:
     return Money(int(minor), currency)
 
 
+def amount_text(minor: int, currency: str, *, cents: bool = True) -> str:
+    """The amount alone, as a person would type it: 1250050, 'EUR' -> '12,500.50'."""
+    places = exponent(currency)
+    value = Decimal(minor).scaleb(-places)
+    return f"{value:,.{places}f}" if cents else f"{value.quantize(Decimal(1)):,.0f}"
+
+
 def format_money(minor: int | None, currency: str, *, cents: bool = True) -> str:
     """1250050, 'EUR' -> '€12,500.50'; cents=False rounds to whole units ('€12,501')."""
     if minor is None:
         return ""
-    places = exponent(currency)
-    value = Decimal(minor).scaleb(-places)
-    text = f"{value:,.{places}f}" if cents else f"{value.quantize(Decimal(1)):,.0f}"
+    text = amount_text(minor, currency, cents=cents)
     symbol = SYMBOLS.get(currency)
     return f"{symbol}{text}" if symbol else f"{text} {currency}"

@@ -275,6 +275,8 @@ def time_in_stages(referral: Referral, *, now=None) -> list[tuple[Stage, int]]:
     stages: dict[int, Stage] = {}
     changes = stage_history(referral)
     for current, following in zip(changes, [*changes[1:], None], strict=True):
+        if following is None and referral.is_closed:
+            break  # time in a won or lost stage is not time in the pipeline
         end = following.changed_at if following else now
         totals[current.to_stage_id] += max(0, int((end - current.changed_at).total_seconds()))
         stages[current.to_stage_id] = current.to_stage
@@ -482,7 +484,10 @@ class Entry:
 TIMELINE_LIMIT = 100
 
 
-def _day(value: datetime.date) -> datetime.datetime:
+def _day(value: datetime.date, recorded: datetime.datetime | None = None) -> datetime.datetime:
+    """When something dated by day happened, for ordering: when it was recorded, if that was the same day."""
+    if recorded is not None and recorded.astimezone(datetime.UTC).date() == value:
+        return recorded
     return datetime.datetime.combine(value, datetime.time(12), tzinfo=datetime.UTC)
 
 
@@ -495,7 +500,7 @@ def _ask_entries(asks) -> list[Entry]:
     for ask in asks:
         url = reverse("referrals:ask", args=[ask.public_id])
         flags = [f for f, on in (("digital", ask.is_digital), ("general", not ask.is_specific)) if on]
-        entries.append(Entry(_day(ask.asked_on), "ask",
+        entries.append(Entry(_day(ask.asked_on, ask.created_at), "ask",
                              f"{_name(ask.asked_by)} asked {ask.source.full_name} for an introduction to "
                              f"{ask.target_label} ({ask.get_channel_display().lower()})",
                              _name(ask.asked_by), ask.get_created_via_display(), url, ask.reason,
@@ -544,7 +549,7 @@ def _change_entries(changes, owner_changes) -> list[Entry]:
 def _other_entries(interactions, notes, moments) -> list[Entry]:
     entries = []
     for i in interactions:
-        entries.append(Entry(_day(i.occurred_on), "interaction",
+        entries.append(Entry(_day(i.occurred_on, i.created_at), "interaction",
                              f"{i.get_kind_display()} with {i.person.full_name}", _name(i.membership),
                              i.get_created_via_display(), reverse("network:person", args=[i.person.public_id]),
                              i.summary))
@@ -552,7 +557,7 @@ def _other_entries(interactions, notes, moments) -> list[Entry]:
         entries.append(Entry(n.created_at, "note", "Note", _name(n.author), n.get_created_via_display(),
                              detail=n.body))
     for m in moments:
-        entries.append(Entry(_day(m.occurred_on), "moment",
+        entries.append(Entry(_day(m.occurred_on, m.created_at), "moment",
                              f"A moment to ask {m.person.full_name} for referrals: {m.get_moment_display().lower()}",
                              _name(m.membership), m.get_created_via_display(), detail=m.note))
     return entries

@@ -440,9 +440,10 @@ def record_referral(
     stage = queries.entry_stage(workspace.pk)
     referral = Referral(
         workspace=workspace, created_by=actor.user, created_via=via, created_at=now, updated_at=now, ask=ask,
-        origin=origin, source=source, earned_by=earned_by, prospect=prospect,
-        company_id=company.pk if company is not None else prospect.company_id, owner=owner, value_minor=value.minor if value else None,
-        currency=value.currency if value else workspace.currency, stage=stage, status=stage.kind,
+        origin=origin, source=source, earned_by=earned_by, prospect=prospect, owner=owner,
+        company_id=company.pk if company is not None else prospect.company_id,
+        value_minor=value.minor if value else None, currency=value.currency if value else workspace.currency,
+        stage=stage, status=stage.kind,
         stage_entered_at=introduced_at, introduced_at=introduced_at,
         contact_due_at=introduced_at + datetime.timedelta(hours=workspace.contact_within_hours),
         attribution=workspace.attribution_policy,

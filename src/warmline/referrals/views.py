@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from warmline.core import queries as core_queries
 from warmline.core.choices import Channel
+from warmline.core.money import amount_text
 from warmline.core.views import _apply_errors
 from warmline.network import queries as network_queries
 from warmline.network.models import Person
@@ -136,7 +137,8 @@ def _detail(request: HttpRequest, referral, status: int = 200, **forms_in_use) -
             initial["stage"] = chosen.pk
         move_to = forms.MoveForm(initial=initial, stages=stages, currency=referral.currency)
     value_initial = {"version": referral.version, "currency": referral.currency,
-                     "value": referral.value_display.lstrip("$€£¥").split(" ")[0] if referral.value_minor else ""}
+                     "value": amount_text(referral.value_minor, referral.currency)
+                     if referral.value_minor is not None else ""}
     context = {
         "referral": referral,
         "can_change": queries.can_change(m, referral),
