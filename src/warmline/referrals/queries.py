@@ -153,7 +153,7 @@ def entry_stage(workspace_id: int) -> Stage:
 
 @dataclass
 class ReferralFilters:
-    """The filters of lists, the board, the API and the CSV: all optional."""
+    """The filters of the board, the lists and the API: all optional."""
 
     owner: Membership | None = None
     team: Team | None = None
