@@ -62,10 +62,6 @@ class Money:
         if self.minor > MAX_MINOR:
             raise MoneyError("That amount is too large.")
 
-    @property
-    def major(self) -> Decimal:
-        return Decimal(self.minor).scaleb(-exponent(self.currency))
-
     def __str__(self) -> str:
         return format_money(self.minor, self.currency)
 

@@ -4,6 +4,9 @@ are indistinguishable from objects that do not exist."""
 
 from __future__ import annotations
 
+from importlib import import_module
+from importlib.util import find_spec
+
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -222,9 +225,6 @@ def workspace_stats(slug: str | None = None) -> list[dict]:
 
 def _app_stats() -> list:
     """Each installed app may add figures with a `stats.workspace_stats(workspace) -> dict` function."""
-    from importlib import import_module
-    from importlib.util import find_spec
-
     found = []
     for config in apps.get_app_configs():
         if find_spec(f"{config.name}.stats") is not None:

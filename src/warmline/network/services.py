@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
@@ -734,8 +735,6 @@ def _move_references(merged: Person, kept: Person) -> dict[str, list[int]]:
 
 
 def _references(journal: dict[str, list[int]]):
-    from django.apps import apps
-
     for key, ids in journal.items():
         label, field = key.rsplit(".", 1)
         yield (apps.get_model(label), field), ids

@@ -34,6 +34,7 @@ from warmline.network.api import (
     Text2000,
     _decided_once,
 )
+from warmline.network.models import Person
 from warmline.referrals import queries, services
 from warmline.referrals.choices import (
     AskChannel,
@@ -272,8 +273,6 @@ class AskOut(Schema):
 
 
 def _asks_out(asks: list[Ask]) -> list[AskOut]:
-    from warmline.network.models import Person
-
     ids = {pk for a in asks for pk in a.path}
     path_ids = dict(Person.objects.filter(pk__in=ids).values_list("pk", "public_id")) if ids else {}
     return [AskOut.build(a, path_ids) for a in asks]

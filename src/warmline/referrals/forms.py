@@ -13,6 +13,7 @@ from warmline.core.models import Membership
 from warmline.core.money import CURRENCIES, Money, MoneyError, parse_amount
 from warmline.referrals.choices import AskChannel, AskOutcome, Confirmation, Milestone, ReferralOrigin, StageKind
 from warmline.referrals.models import Stage
+from warmline.referrals.queries import ReferralFilters
 
 CURRENCY_CHOICES = [(c, c) for c in sorted(CURRENCIES)]
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -223,9 +224,7 @@ class ReferralFilterForm(forms.Form):
         self.sources = {p.public_id: p for p in sources}
         self.stages = {s.public_id: s for s in stages}
 
-    def filters(self):
-        from warmline.referrals.queries import ReferralFilters
-
+    def filters(self) -> ReferralFilters:
         self.is_valid()
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
         return ReferralFilters(

@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from warmline.core.choices import AttributionPolicy, Channel
 from warmline.core.models import Membership, WorkspaceScoped
-from warmline.core.money import format_money
 from warmline.network.models import Company, Person
 from warmline.referrals.choices import (
     DIGITAL_CHANNELS,
@@ -213,10 +212,6 @@ class Referral(WorkspaceScoped):
     def confirmation_label(self) -> str:
         return Confirmation(self.confirmation).label
 
-    @property
-    def value_display(self) -> str:
-        return format_money(self.value_minor, self.currency)
-
 
 class Credit(WorkspaceScoped):
     """Who is credited with a referral's value when it is won, in percent (the shares of a referral sum to 100).
@@ -237,12 +232,6 @@ class Credit(WorkspaceScoped):
             models.CheckConstraint(condition=Q(percent__gte=1, percent__lte=100), name="credit_percent_1_100"),
         ]
         indexes = [models.Index(fields=["source"])]
-
-    @property
-    def credited_minor(self) -> int | None:
-        if self.referral.value_minor is None:
-            return None
-        return self.referral.value_minor * self.percent // 100
 
 
 class StageChange(WorkspaceScoped):

@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -127,7 +127,7 @@ def stages_of(workspace_id: int, *, include_archived: bool = False) -> list[Stag
     return list(stages.order_by("position", "id"))
 
 
-def open_counts_by_stage(workspace_id: int) -> dict[int, int]:
+def counts_by_stage(workspace_id: int) -> dict[int, int]:
     """How many referrals are in each stage now."""
     return _count_by(Referral.objects.filter(workspace_id=workspace_id), "stage_id")
 
@@ -234,13 +234,15 @@ CLOSED_ON_BOARD_DAYS = 90
 CLOSED_CARDS_SHOWN = 5
 
 
-def board(viewer: Membership, filters: ReferralFilters | None = None, *, now=None) -> list[BoardColumn]:
+def board(viewer: Membership, filters: ReferralFilters | None = None, *, now=None,
+          stages: list[Stage] | None = None) -> list[BoardColumn]:
     """Columns of active stages with their cards: every open referral, and those closed in the last 90 days.
 
-    Two queries (stages, referrals) whatever the number of cards.
+    Two queries (stages, unless the caller has them, and referrals) whatever the number of cards.
     """
     now = now or timezone.now()
-    columns = {s.pk: BoardColumn(stage=s) for s in stages_of(viewer.workspace_id)}
+    stages = stages_of(viewer.workspace_id) if stages is None else [s for s in stages if not s.archived]
+    columns = {s.pk: BoardColumn(stage=s) for s in stages}
     recent = now - datetime.timedelta(days=CLOSED_ON_BOARD_DAYS)
     qs = referrals_for(viewer, filters, now=now).filter(
         Q(status=StageKind.OPEN) | Q(stage_entered_at__gte=recent)).order_by("stage_entered_at", "id")
@@ -420,15 +422,11 @@ def source_record(viewer: Membership, person: Person) -> SourceRecord:
 
 
 def _count_by(queryset: QuerySet, column: str) -> dict[str, int]:
-    from django.db.models import Count
-
     return {row[column]: row["n"] for row in queryset.values(column).annotate(n=Count("id")).order_by()}
 
 
 def referral_counts_by_person(workspace_id: int, person_ids=None) -> dict[int, tuple[int, int]]:
     """(introductions made, asked of them) per source person: the warm-path ranking's connector reliability."""
-    from django.db.models import Count
-
     asked: dict[int, int] = {}
     made: dict[int, int] = {}
     ids = sorted(person_ids) if person_ids is not None else None
@@ -446,7 +444,7 @@ def referral_counts_by_person(workspace_id: int, person_ids=None) -> dict[int, t
 def path_statuses(workspace_id: int, target: Person) -> dict[tuple, str]:
     """Each warm path's status (path key -> not_asked / pending / declined / introduced) from the asks made
     along it: the newest ask of a path decides, and an introduction of the target through it wins."""
-    from warmline.paths.queries import DECLINED, INTRODUCED, PENDING
+    from warmline.paths.queries import DECLINED, INTRODUCED, PENDING  # paths imports this module: not at the top
 
     statuses: dict[tuple, str] = {}
     asks = Ask.objects.filter(workspace_id=workspace_id, target=target).exclude(path=[]).order_by("asked_on", "id")
@@ -631,11 +629,6 @@ def timeline_for_referral(viewer: Membership, referral: Referral, *, now=None) -
 
 def _sorted(entries: list[Entry]) -> list[Entry]:
     return sorted(entries, key=lambda e: e.at, reverse=True)[:TIMELINE_LIMIT]
-
-
-def value_by_currency(queryset: QuerySet[Referral]) -> dict[str, int]:
-    return {row["currency"]: row["total"] for row in
-            queryset.values("currency").annotate(total=Sum("value_minor")).order_by() if row["total"]}
 
 
 def with_credits(queryset: QuerySet[Referral]) -> QuerySet[Referral]:

@@ -232,11 +232,8 @@ def update_pipeline_settings(actor: Membership, *, contact_within_hours: int, at
     workspace.currency = currency
     workspace.save(update_fields=["contact_within_hours", "attribution_policy", "referral_edit_scope", "currency"])
     if changed_clock:
-        waiting = Referral.objects.filter(workspace=workspace, status=StageKind.OPEN, first_contact_at__isnull=True)
-        for referral in waiting.only("pk", "introduced_at"):
-            Referral.objects.filter(pk=referral.pk).update(
-                contact_due_at=referral.introduced_at + datetime.timedelta(hours=contact_within_hours),
-                updated_at=now)
+        Referral.objects.filter(workspace=workspace, status=StageKind.OPEN, first_contact_at__isnull=True).update(
+            contact_due_at=F("introduced_at") + datetime.timedelta(hours=contact_within_hours), updated_at=now)
     actor.workspace = workspace
     return workspace
 
@@ -429,18 +426,15 @@ def record_referral(
         raise ValueError("Times must be timezone-aware.")
     if introduced_at > now + datetime.timedelta(minutes=5):
         raise ValidationError({"introduced_at": "The introduction has happened: its time cannot be in the future."})
-    if earned_by is None:
-        if source.membership_id:
-            earned_by = Membership.objects.filter(pk=source.membership_id).first()
-        elif ask is not None:
-            earned_by = ask.asked_by
+    earned_by_id = earned_by.pk if earned_by is not None else (
+        source.membership_id or (ask.asked_by_id if ask is not None else None))
     if ask is not None and ask.outcome == AskOutcome.PENDING:
         ask.outcome, ask.outcome_at, ask.version, ask.updated_at = AskOutcome.AGREED, now, ask.version + 1, now
         ask.save(update_fields=["outcome", "outcome_at", "version", "updated_at"])
     stage = queries.entry_stage(workspace.pk)
     referral = Referral(
         workspace=workspace, created_by=actor.user, created_via=via, created_at=now, updated_at=now, ask=ask,
-        origin=origin, source=source, earned_by=earned_by, prospect=prospect, owner=owner,
+        origin=origin, source=source, earned_by_id=earned_by_id, prospect=prospect, owner=owner,
         company_id=company.pk if company is not None else prospect.company_id,
         value_minor=value.minor if value else None, currency=value.currency if value else workspace.currency,
         stage=stage, status=stage.kind,

@@ -69,7 +69,7 @@ def person_suggestions(request: HttpRequest) -> HttpResponse:
         raise Http404("No such field.")
     q = request.GET.get(f"{field}_name", "").replace("\x00", "").strip()
     people = list(network_queries.search_people(request.membership, q=q)[:8]) if len(q) >= 2 else []
-    return render(request, "referrals/_person_suggestions.html", {"people": people, "q": q, "field": field})
+    return render(request, "network/_suggestions.html", {"people": people, "q": q, "field": field})
 
 
 # --- the board, my referrals, the list --------------------------------------------------------------
@@ -82,8 +82,9 @@ def _filter_form(request: HttpRequest, m, data: QueryDict | None = None) -> form
         stages=queries.stages_of(m.workspace_id, include_archived=True))
 
 
-def _board_context(request: HttpRequest, m, form: forms.ReferralFilterForm) -> dict:
-    columns = queries.board(m, form.filters())
+def _board_context(m, form: forms.ReferralFilterForm) -> dict:
+    # The filter form has read every stage, archived ones too: the board takes the active ones from it.
+    columns = queries.board(m, form.filters(), stages=list(form.stages.values()))
     query = urlencode({k: v for k, v in form.data.items() if k in form.fields and v})
     return {"columns": columns, "form": form, "filters": query, "cards": sum(len(c.cards) for c in columns),
             "stages": [c.stage for c in columns]}
@@ -92,7 +93,7 @@ def _board_context(request: HttpRequest, m, form: forms.ReferralFilterForm) -> d
 @require_GET
 def board(request: HttpRequest) -> HttpResponse:
     m = request.membership
-    context = _board_context(request, m, _filter_form(request, m))
+    context = _board_context(m, _filter_form(request, m))
     template = "referrals/_board.html" if _htmx(request) and request.GET.get("partial") else "referrals/board.html"
     return render(request, template, context)
 
@@ -231,7 +232,7 @@ def move(request: HttpRequest, referral_id: str) -> HttpResponse:
 def _back_to_board(request: HttpRequest, m, message: str) -> HttpResponse:
     filters = QueryDict(request.POST.get("filters", ""))
     if _htmx(request):
-        context = _board_context(request, m, _filter_form(request, m, filters))
+        context = _board_context(m, _filter_form(request, m, filters))
         context["flash"] = message
         return render(request, "referrals/_board.html", context)
     messages.success(request, message)
@@ -560,7 +561,7 @@ def _settings_page(request: HttpRequest, status: int = 200, **forms_in_use) -> H
     m = request.membership
     ws = m.workspace
     stages = queries.stages_of(m.workspace_id, include_archived=True)
-    counts = queries.open_counts_by_stage(m.workspace_id)
+    counts = queries.counts_by_stage(m.workspace_id)
     context = {
         "stages": [(s, counts.get(s.pk, 0)) for s in stages],
         "settings_form": forms_in_use.get("settings_form") or forms.PipelineSettingsForm(initial={
