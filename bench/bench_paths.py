@@ -165,8 +165,8 @@ def write_database(database_url: str, g: dict) -> dict:
         base = 1
         cursor.executemany(
             "INSERT INTO network_company (id, workspace_id, public_id, created_at, created_via, name, name_key, "
-            "domain, industry, size_band, country, region, city, tags) VALUES (%s, %s, %s, %s, 'import', %s, %s, "
-            "'', '', '', '', '', '', '[]')",
+            "domain, industry, size_band, country, region, city, tags, relation, health) VALUES (%s, %s, %s, %s, "
+            "'import', %s, %s, '', '', '', '', '', '', '[]', '', '')",
             [(base + k, ws, f"c{k:021d}", now, f"Company {k}", f"company {k}") for k in range(g["companies"])])
         step = 200_000
         for start in range(0, g["people"], step):
@@ -177,9 +177,10 @@ def write_database(database_url: str, g: dict) -> dict:
             cursor.executemany(
                 "INSERT INTO network_person (id, workspace_id, public_id, created_at, created_via, first_name, "
                 "last_name, full_name, name_key, block_key, linkedin_url, linkedin_slug, phone, title, function, "
-                "seniority, country, region, city, notes, listed, updated_at, company_id, membership_id) VALUES "
+                "seniority, country, region, city, notes, tags, do_not_ask, listed, updated_at, company_id, "
+                "membership_id) VALUES "
                 f"(%s, {ws}, %s, '{now}', 'import', 'P', 'X', 'P X', 'p x', 'x|p', '', '', '', '', %s, %s, '', '', "
-                f"'', '', %s, '{now}', %s, NULL)",
+                f"'', '', '[]', FALSE, %s, '{now}', %s, NULL)",
                 [(pid, public, functions[f], seniority[s], listed, company if company >= base else None)
                  for pid, public, company, s, f, listed in rows])
         cursor.executemany("UPDATE network_person SET membership_id = %s WHERE id = %s",

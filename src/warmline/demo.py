@@ -9,6 +9,7 @@ from warmline.core.models import Workspace
 from warmline.network import demo as network_demo
 from warmline.paths import demo as paths_demo
 from warmline.referrals import demo as referrals_demo
+from warmline.targeting import demo as targeting_demo
 
 
 def load_demo(password: str, *, pipeline: bool = True) -> tuple[Workspace, bool]:
@@ -26,4 +27,5 @@ def load_demo(password: str, *, pipeline: bool = True) -> tuple[Workspace, bool]
         paths_demo.populate(demo)
         if pipeline:
             referrals_demo.populate(demo)
+        targeting_demo.populate(demo)
     return demo.workspace, True

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "warmline.network",
     "warmline.paths",
     "warmline.referrals",
+    "warmline.targeting",
 ]
 
 MIDDLEWARE = [

@@ -50,6 +50,7 @@ urlpatterns = [
     path("settings/tokens/<str:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("network/", include("warmline.network.urls")),
     path("paths/", include("warmline.paths.urls")),
+    path("targeting/", include("warmline.targeting.urls")),
     path("", include("warmline.referrals.urls")),
     path("api/v1/", _api_urls()),
 ]

@@ -36,6 +36,9 @@ def _objects_of_acme(world):
     asked = referrals.record_ask(world.alice, source=jane, target=prospect, channel="phone")
     referral = referrals.record_referral(world.alice, ask=asked)
     moment = referrals.log_moment(world.alice, jane, note="Acme insight")
+    from warmline.targeting.services import save_profile
+
+    profile = save_profile(world.alice, None, name="Acme ICP", industries=["Acme industry"])
     return {
         "team_id": world.east.public_id,
         "member_id": world.carol.public_id,
@@ -52,11 +55,12 @@ def _objects_of_acme(world):
         "referral_id": referral.public_id,
         "stage_id": Stage.objects.filter(workspace=world.acme).order_by("-position").first().public_id,
         "suggestion_id": moment.public_id,
+        "profile_id": profile.public_id,
     }
 
 
 # Parameters that are not object ids of a workspace (tokens in emailed links).
-NON_OBJECT_PARAMS = {"token", "uidb64"}
+NON_OBJECT_PARAMS = {"token", "uidb64", "kind"}
 
 
 def _label(route):
@@ -136,14 +140,16 @@ LIST_PAGES = ["/", "/settings/members/", "/settings/teams/", "/settings/invitati
               "/api/v1/imports", "/api/v1/review", "/api/v1/merges", "/api/v1/me/network-sharing",
               "/referrals/", "/referrals/mine/", "/referrals/list/", "/referrals/asks/", "/settings/pipeline/",
               "/api/v1/referrals", "/api/v1/asks", "/api/v1/stages", "/api/v1/stage-changes", "/api/v1/moments",
-              "/api/v1/pipeline/settings"]
+              "/api/v1/pipeline/settings", "/targeting/", "/targeting/profiles/", "/targeting/templates/",
+              "/api/v1/profiles", "/api/v1/calllist", "/api/v1/ask-templates"]
 
 
 def test_it_lists_nothing_of_another_workspace(world):
     """Charlie, admin of Bravo, sees none of Acme's people, teams, invitations, tokens or network."""
     acme_marks = _objects_of_acme(world)
     secrets_of_acme = {"alice@acme.test", "bob@acme.test", "carol@acme.test", "dave@acme.test", "acme token",
-                       "Acmeperson", "Acme Client", "acme-connections.csv", "Acmeprospect", "Acme insight"}
+                       "Acmeperson", "Acme Client", "acme-connections.csv", "Acmeprospect", "Acme insight", "Acme ICP",
+                       "Acme industry"}
     client = world.client_for(world.charlie)
     for path in LIST_PAGES:
         response = client.get(path)

@@ -88,10 +88,13 @@ def _mount() -> None:
     from warmline.network.api import router as network_router
     from warmline.paths.api import router as paths_router
     from warmline.referrals.api import router as referrals_router
+    from warmline.targeting.api import router as targeting_router
 
     api.add_router("", core_router)
     api.add_router("", network_router)
     api.add_router("", paths_router)
+    # Before the pipeline's: /asks/draft must not be taken for the ask with id "draft".
+    api.add_router("", targeting_router)
     api.add_router("", referrals_router)
 
 

@@ -20,6 +20,7 @@ AREAS = [
     Area("Home", "home", "/"),
     Area("Network", "network:home", "/network/"),
     Area("Paths", "paths:home", "/paths/"),
+    Area("Targeting", "targeting:home", "/targeting/"),
     Area("Referrals", "referrals:home", "/referrals/"),
     Area("Follow-ups", "followups:home", "/followups/"),
     Area("Insights", "insights:home", "/insights/"),

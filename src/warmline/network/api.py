@@ -24,7 +24,9 @@ from warmline.core.api import _field_ref
 from warmline.core.choices import Channel, Sharing
 from warmline.network import importing, queries, services
 from warmline.network.choices import (
+    CompanyRelation,
     EvidenceSource,
+    Health,
     ImportFormat,
     ImportStatus,
     InteractionKind,
@@ -73,11 +75,14 @@ Text254 = _text(254)
 Text400 = _text(400)
 Text500 = _text(500)
 Text2000 = _text(2000)
+Text5000 = _text(5000)
 Text20000 = _text(20000)
 Rating = Annotated[int, Field(strict=True, ge=1, le=5)]
 # Choices that may be left empty, as one Literal so that a wrong value gets one error listing them all.
 SeniorityOrNone = Literal[*Seniority.values, ""]
 SizeBandOrNone = Literal[*SizeBand.values, ""]
+CompanyRelationOrNone = Literal[*CompanyRelation.values]
+HealthOrNone = Literal[*Health.values]
 SharingOrDefault = Literal[*Sharing.values, ""]
 OWNER = Form("", description="Whose network this is: a member id or email address. Required for linkedin and "
                              "vcard; empty for company data")
@@ -151,6 +156,8 @@ class PersonOut(PersonRef):
     country: str
     region: str
     city: str
+    tags: list[str] = Field(description="Traits, matched against the type of person of ideal customer profiles")
+    do_not_ask: bool = Field(description="They asked not to be asked for introductions")
     member_id: str | None = Field(description="Set when the person is one of our employees: their member id")
     updated_at: datetime
 
@@ -159,8 +166,8 @@ class PersonOut(PersonRef):
         return PersonOut(
             id=p.public_id, full_name=p.full_name, title=p.title, first_name=p.first_name, last_name=p.last_name,
             function=p.function, seniority=p.seniority, company=CompanyRef.build(p.company), country=p.country,
-            region=p.region, city=p.city, member_id=p.membership.public_id if p.membership_id else None,
-            updated_at=p.updated_at,
+            region=p.region, city=p.city, tags=p.tags, do_not_ask=p.do_not_ask,
+            member_id=p.membership.public_id if p.membership_id else None, updated_at=p.updated_at,
         )
 
 
@@ -238,6 +245,9 @@ class CompanyOut(Schema):
     region: str
     city: str
     tags: list[str]
+    relation: CompanyRelationOrNone = Field(description="What the company is to us: client, partner…, or ''")
+    nps: int | None = Field(description="The client's latest answer to 'would you recommend us', 0–10")
+    health: HealthOrNone
     people_count: int = Field(description="People at this company that you can see")
 
     @staticmethod
@@ -245,7 +255,7 @@ class CompanyOut(Schema):
         return CompanyOut(
             id=c.public_id, name=c.name, domain=c.domain, industry=c.industry, employee_count=c.employee_count,
             size_band=c.size_band, country=c.country, region=c.region, city=c.city, tags=c.tags,
-            people_count=getattr(c, "people_count", 0),
+            relation=c.relation, nps=c.nps, health=c.health, people_count=getattr(c, "people_count", 0),
         )
 
 
@@ -501,6 +511,8 @@ class PersonIn(Input):
     region: Text100 = ""
     city: Text100 = ""
     notes: Text20000 = ""
+    tags: list[Text50] = Field(default=[], max_length=50, description="Traits; replaces the list")
+    do_not_ask: bool = False
 
 
 class CompanyIn(Input):
@@ -513,6 +525,9 @@ class CompanyIn(Input):
     region: Text100 = ""
     city: Text100 = ""
     tags: list[Text50] = Field(default=[], max_length=50)
+    relation: CompanyRelationOrNone = ""
+    nps: int | None = Field(default=None, ge=0, le=10, description="Latest 'would you recommend us' answer, 0–10")
+    health: HealthOrNone = ""
 
 
 class RelationshipIn(Input):

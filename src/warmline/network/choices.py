@@ -27,6 +27,8 @@ class InteractionKind(models.TextChoices):
     MEETING = "meeting", "Meeting"
     CALL = "call", "Call"
     EMAIL = "email", "Email"
+    # An introduction we made for them: what we give back, against what they gave us.
+    INTRODUCTION = "introduction", "We introduced them to someone"
 
 
 class Seniority(models.TextChoices):
@@ -36,6 +38,26 @@ class Seniority(models.TextChoices):
     MANAGER = "manager", "Manager"
     SENIOR = "senior", "Senior individual contributor"
     ENTRY = "entry", "Individual contributor"
+
+
+class CompanyRelation(models.TextChoices):
+    """What a company is to us: decides who counts as a client or a partner when we look for sources."""
+
+    NONE = "", "No relationship yet"
+    PROSPECT = "prospect", "Prospect"
+    CLIENT = "client", "Client"
+    FORMER_CLIENT = "former_client", "Former client"
+    PARTNER = "partner", "Partner"
+    VENDOR = "vendor", "Vendor"
+
+
+class Health(models.TextChoices):
+    """Account health as the client team rates it."""
+
+    NONE = "", "Not rated"
+    GOOD = "good", "Good"
+    FAIR = "fair", "Fair"
+    AT_RISK = "at_risk", "At risk"
 
 
 class SizeBand(models.TextChoices):

@@ -1226,7 +1226,7 @@ class _Loader:
                 summaries = rng.sample(SUMMARIES[situation], min(len(ages), len(SUMMARIES[situation])))
                 for i, age in enumerate(ages):
                     services.log_interaction(
-                        member, person, kind=rng.choices(InteractionKind.values, weights=[25, 35, 40])[0],
+                        member, person, kind=rng.choices(InteractionKind.values[:3], weights=[25, 35, 40])[0],
                         occurred_on=self.today - timedelta(days=age), summary=summaries[i % len(summaries)],
                         channel=Channel.DEMO,
                     )

@@ -7,7 +7,15 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from warmline.core.choices import Sharing
-from warmline.network.choices import ImportFormat, InteractionKind, RelationshipKind, Seniority, SizeBand
+from warmline.network.choices import (
+    CompanyRelation,
+    Health,
+    ImportFormat,
+    InteractionKind,
+    RelationshipKind,
+    Seniority,
+    SizeBand,
+)
 from warmline.network.importers.contacts import FIELDS as MAPPABLE_FIELDS
 from warmline.network.importers.contacts import parse_mapping
 from warmline.network.importers.records import MappingError
@@ -72,6 +80,11 @@ class PersonForm(forms.Form):
     region = forms.CharField(label="Region or state", max_length=100, required=False)
     country = forms.CharField(label="Country", max_length=100, required=False)
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    tags = forms.CharField(label="Traits", required=False,
+                           help_text="Comma-separated, e.g. early adopter, board member: matched against the "
+                                     "type of person of your ideal customer profiles.")
+    do_not_ask = forms.BooleanField(label="Asked not to be asked for introductions", required=False,
+                                    help_text="Keeps them off every call list.")
 
     def clean(self):
         data = super().clean()
@@ -82,6 +95,7 @@ class PersonForm(forms.Form):
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)
         data["emails"] = _lines(data["emails"])
+        data["tags"] = _lines(data["tags"])
         if not data["seniority"]:
             del data["seniority"]  # save_person works it out from the title
         return data
@@ -145,6 +159,10 @@ class CompanyForm(forms.Form):
     region = forms.CharField(label="Region or state", max_length=100, required=False)
     country = forms.CharField(label="Country", max_length=100, required=False)
     tags = forms.CharField(label="Tags", required=False, help_text="Comma-separated, e.g. target account, fintech.")
+    relation = forms.ChoiceField(label="What they are to us", required=False, choices=CompanyRelation.choices)
+    nps = forms.IntegerField(label="NPS answer", min_value=0, max_value=10, required=False,
+                             help_text="Their latest answer to 'would you recommend us?', 0–10.")
+    health = forms.ChoiceField(label="Account health", required=False, choices=Health.choices)
 
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)

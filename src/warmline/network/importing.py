@@ -406,9 +406,10 @@ class _Importer:
         tags = bulk.db_json([])
         bulk.insert(Company, ["id", "workspace", "public_id", "created_at", "created_by", "created_via", "name",
                               "name_key", "domain", "industry", "employee_count", "size_band", "country", "region",
-                              "city", "tags"],
+                              "city", "tags", "relation", "nps", "health"],
                     [(real[-(i + 1)], self.ws, public_ids[i], self.db_now, self.actor_id, self.channel, name, key,
-                      domain, "", None, "", "", "", "", tags) for i, (name, key, domain) in enumerate(new_companies)])
+                      domain, "", None, "", "", "", "", tags, "", None, "")
+                     for i, (name, key, domain) in enumerate(new_companies)])
         bulk.update(Company, ["domain"], domain_updates)
         bulk.insert(ExternalId, ["workspace", "system", "value", "person", "company"],
                     [(w, s, v, p, real.get(c, c)) for w, s, v, p, c in new_account_ids])
@@ -576,6 +577,7 @@ class _Importer:
     def write_people(self) -> None:
         rows = []
         listed = self.listed
+        no_tags = bulk.db_json([])
         public_ids = new_public_ids(len(self.new_people))
         for row, public_id in zip(self.new_people, public_ids, strict=True):
             rec = row.rec
@@ -585,12 +587,12 @@ class _Importer:
                 row.full, row.name_key, row.block_key, rec.linkedin_url[:400] if row.slug else "", row.slug,
                 rec.phones[0][:60] if rec.phones else "", rec.title[:200], rec.department[:120],
                 seniority_for(rec.title), row.company_id, rec.country[:100], rec.region[:100], rec.city[:100],
-                rec.notes, listed, self.db_now,
+                rec.notes, no_tags, False, listed, self.db_now,
             ))
         bulk.insert(Person, [
             "id", "workspace", "public_id", "created_at", "created_by", "created_via", "first_name", "last_name",
             "full_name", "name_key", "block_key", "linkedin_url", "linkedin_slug", "phone", "title", "function",
-            "seniority", "company", "country", "region", "city", "notes", "listed", "updated_at",
+            "seniority", "company", "country", "region", "city", "notes", "tags", "do_not_ask", "listed", "updated_at",
         ], rows)
         fix = self.person_ids.get
         bulk.insert(PersonEmail, ["workspace", "person", "email"],

@@ -9,7 +9,9 @@ from django.utils import timezone
 
 from warmline.core.models import Membership, Workspace, WorkspaceScoped
 from warmline.network.choices import (
+    CompanyRelation,
     EvidenceSource,
+    Health,
     ImportFormat,
     ImportStatus,
     InteractionKind,
@@ -55,6 +57,10 @@ class Company(WorkspaceScoped):
     region = models.CharField(max_length=100, blank=True)
     city = models.CharField(max_length=100, blank=True)
     tags = models.JSONField(default=list, blank=True)
+    relation = models.CharField(max_length=14, choices=CompanyRelation.choices, blank=True)
+    nps = models.PositiveSmallIntegerField(null=True, blank=True,
+                                           help_text="The client's latest answer to 'would you recommend us', 0–10.")
+    health = models.CharField(max_length=8, choices=Health.choices, blank=True)
 
     class Meta:
         verbose_name_plural = "companies"
@@ -66,6 +72,9 @@ class Company(WorkspaceScoped):
                 fields=["workspace", "name_key"], condition=Q(domain=""), name="company_unique_name_without_domain"
             ),
             models.CheckConstraint(condition=~Q(name_key=""), name="company_name_key_not_empty"),
+            models.CheckConstraint(condition=Q(nps__isnull=True) | Q(nps__lte=10), name="company_nps_0_10"),
+            models.CheckConstraint(condition=Q(relation__in=CompanyRelation.values), name="company_relation_valid"),
+            models.CheckConstraint(condition=Q(health__in=Health.values), name="company_health_valid"),
         ]
         indexes = [models.Index(fields=["workspace", "name_key"])]
 
@@ -98,6 +107,10 @@ class Person(WorkspaceScoped):
     region = models.CharField(max_length=100, blank=True)
     city = models.CharField(max_length=100, blank=True)
     notes = models.TextField(blank=True)
+    # Traits, for the "type of person" of an ideal customer profile: "early adopter", "board member".
+    tags = models.JSONField(default=list, blank=True)
+    # They asked us not to ask them for introductions: never on a call list.
+    do_not_ask = models.BooleanField(default=False)
     # Employees are people in the graph too.
     membership = models.OneToOneField(
         Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
@@ -260,7 +273,7 @@ class Interaction(WorkspaceScoped):
 
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="interactions")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="interactions")
-    kind = models.CharField(max_length=10, choices=InteractionKind.choices)
+    kind = models.CharField(max_length=12, choices=InteractionKind.choices)
     occurred_on = models.DateField()
     summary = models.CharField(max_length=500, blank=True)
 

@@ -16,7 +16,9 @@ from warmline.core.models import Membership, Workspace, new_public_id
 from warmline.network import changes, importing, resolution
 from warmline.network import strength as strength_rules
 from warmline.network.choices import (
+    CompanyRelation,
     EvidenceSource,
+    Health,
     ImportFormat,
     ImportStatus,
     InteractionKind,
@@ -150,7 +152,10 @@ def resolve_company(workspace: Workspace, name: str, domain: str = "", *, actor=
     )
 
 
-COMPANY_FIELDS = ("name", "domain", "industry", "employee_count", "size_band", "country", "region", "city", "tags")
+COMPANY_FIELDS = (
+    "name", "domain", "industry", "employee_count", "size_band", "country", "region", "city", "tags", "relation",
+    "nps", "health",
+)
 
 
 @transaction.atomic
@@ -173,9 +178,13 @@ def save_company(actor: Membership, company: Company | None, channel=Channel.UI,
         raise ValidationError({"name": "A company needs a name."})
     if company.employee_count and "size_band" not in fields:
         company.size_band = size_band_for(company.employee_count)
-    if not isinstance(company.tags, list) or not all(isinstance(t, str) for t in company.tags):
-        raise ValidationError({"tags": "Tags are a list of words."})
-    company.tags = sorted({t.strip() for t in company.tags if t.strip()})
+    company.tags = _clean_tags(company.tags)
+    if company.relation not in CompanyRelation.values:
+        raise ValidationError({"relation": f"'{company.relation}' is not one of {', '.join(CompanyRelation.values[1:])}."})
+    if company.health not in Health.values:
+        raise ValidationError({"health": f"'{company.health}' is not one of {', '.join(Health.values[1:])}."})
+    if company.nps is not None and not (isinstance(company.nps, int) and 0 <= company.nps <= 10):
+        raise ValidationError({"nps": f"An NPS answer is a whole number from 0 to 10, not {company.nps!r}."})
     others = Company.objects.filter(workspace_id=actor.workspace_id).exclude(pk=company.pk)
     if company.domain and with_key(others.filter(domain=company.domain), "domain").exists():
         raise ValidationError({"domain": f"Another company already has the domain {company.domain}."})
@@ -185,9 +194,15 @@ def save_company(actor: Membership, company: Company | None, channel=Channel.UI,
     return company
 
 
+def _clean_tags(tags) -> list[str]:
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise ValidationError({"tags": "Tags are a list of words."})
+    return sorted({t.strip() for t in tags if t.strip()})
+
+
 PERSON_FIELDS = (
     "first_name", "last_name", "emails", "phone", "linkedin_url", "title", "function", "seniority", "company",
-    "country", "region", "city", "notes",
+    "country", "region", "city", "notes", "tags", "do_not_ask",
 )
 
 
@@ -213,6 +228,8 @@ def save_person(actor: Membership, person: Person | None, channel=Channel.UI, **
     person.block_key = resolution.block_key(first, last)[:120]
     if "seniority" not in fields and "title" in fields:
         person.seniority = seniority_for(person.title)
+    person.tags = _clean_tags(person.tags)
+    person.do_not_ask = bool(person.do_not_ask)
     if "linkedin_url" in fields:
         person.linkedin_slug = resolution.linkedin_slug(person.linkedin_url)[:200] if person.linkedin_url else ""
         if person.linkedin_url and not person.linkedin_slug:
@@ -334,7 +351,7 @@ def log_interaction(
     """A meeting, call or email with someone; it is evidence for the relationship between the two."""
     _same_workspace(actor, person)
     if kind not in InteractionKind.values:
-        raise ValidationError({"kind": f"'{kind}' is not meeting, call or email."})
+        raise ValidationError({"kind": f"'{kind}' is not one of {', '.join(InteractionKind.values)}."})
     if occurred_on > timezone.now().date() + datetime.timedelta(days=1):
         raise ValidationError({"occurred_on": "An interaction cannot be in the future."})
     me = ensure_person_for(actor)

@@ -17,6 +17,7 @@ from warmline.core.views import _apply_errors
 from warmline.network import forms, importing, queries, services
 from warmline.network.models import Person
 from warmline.referrals import queries as referral_queries
+from warmline.targeting import queries as targeting_queries
 
 PAGE_SIZE = 50
 SKIPPED_SHOWN = 200
@@ -102,7 +103,8 @@ def person_edit(request: HttpRequest, person_id: str) -> HttpResponse:
         "company": person.company.name if person.company else "", "seniority": person.seniority,
         "function": person.function, "emails": "\n".join(e.email for e in person.emails.all()),
         "phone": person.phone, "linkedin_url": person.linkedin_url, "city": person.city, "region": person.region,
-        "country": person.country, "notes": person.notes,
+        "country": person.country, "notes": person.notes, "tags": ", ".join(person.tags),
+        "do_not_ask": person.do_not_ask,
     }
     form = forms.PersonForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -122,6 +124,7 @@ def person_edit(request: HttpRequest, person_id: str) -> HttpResponse:
 def _person_page(request: HttpRequest, person: Person, status: int = 200, **forms_in_use) -> HttpResponse:
     m = request.membership
     network = queries.network_of(m, person)
+    against = targeting_queries.profiles(m.workspace_id)
     private_to = sorted({
         t.other.membership.user.display_name for t in network.known_by if t.disclosure == queries.EXISTENCE
     })
@@ -131,6 +134,8 @@ def _person_page(request: HttpRequest, person: Person, status: int = 200, **form
         "private_to": private_to,
         "timeline": referral_queries.timeline_for_person(m, person),
         "source_record": referral_queries.source_record(m, person),
+        "fits": targeting_queries.fits_of(targeting_queries.subject_of(person), against),
+        "prospect_fits": targeting_queries.prospect_fit_record(m.workspace_id, person, against),
         "employments": queries.employments_of(person),
         "interaction_form": forms_in_use.get("interaction_form") or forms.InteractionForm(prefix="interaction"),
         "tie_form": forms_in_use.get("tie_form") or forms.TieForm(),
@@ -254,8 +259,13 @@ def companies(request: HttpRequest) -> HttpResponse:
 def company(request: HttpRequest, company_id: str) -> HttpResponse:
     m = request.membership
     found = queries.access_company(m, company_id)
+    against = targeting_queries.profiles(m.workspace_id)
+    company_map = queries.company_map(m, found)
+    for c in company_map.people:
+        c.fit = targeting_queries.best_fit(targeting_queries.subject_of(c.person, found), against)
     return render(request, "network/company.html", {
-        "company": found, "map": queries.company_map(m, found),
+        "company": found, "map": company_map,
+        "fits": targeting_queries.fits_of(targeting_queries.company_subject(found), against),
         "timeline": referral_queries.timeline_for_company(m, found),
         "open_referrals": referral_queries.referrals_for(m, referral_queries.ReferralFilters(company=found)).filter(
             status="open")[:20],

@@ -110,6 +110,7 @@ class AccountListIn(AccountsIn):
 class AccountListOut(Schema):
     id: str
     name: str
+    description: str = Field(description="How the list was made, when it was not uploaded")
     accounts: int
     created_at: datetime
 
@@ -170,7 +171,8 @@ def account_table(request: HttpRequest, payload: AccountsIn):
 
 
 def _list_out(found) -> AccountListOut:
-    return AccountListOut(id=found.public_id, name=found.name, accounts=len(found.accounts),
+    return AccountListOut(id=found.public_id, name=found.name, description=found.description,
+                          accounts=len(found.accounts),
                           created_at=found.created_at)
 
 
@@ -183,17 +185,17 @@ def account_lists(request: HttpRequest):
 def create_account_list(request: HttpRequest, payload: AccountListIn):
     saved = services.save_account_list(request.membership, payload.name,
                                        accounts=[(a.name, a.domain) for a in payload.accounts], channel=Channel.API)
-    return Status(201, _list_detail(request, saved))
+    return Status(201, list_detail(request, saved))
 
 
-def _list_detail(request: HttpRequest, found) -> AccountListDetailOut:
+def list_detail(request: HttpRequest, found) -> AccountListDetailOut:
     rows = queries.account_table(_ws(request), request.membership, found.entries())
     return AccountListDetailOut(**_list_out(found).model_dump(), rows=_rows(rows))
 
 
 @router.get("/paths/lists/{list_id}", response=AccountListDetailOut, summary="A saved list, as its table")
 def get_account_list(request: HttpRequest, list_id: PathId):
-    return _list_detail(request, queries.access_account_list(_ws(request), list_id))
+    return list_detail(request, queries.access_account_list(_ws(request), list_id))
 
 
 @router.delete("/paths/lists/{list_id}", response={204: None}, summary="Delete a saved list (its author or an admin)")

@@ -9,6 +9,8 @@ class AccountList(WorkspaceScoped):
     """A named list of accounts, as uploaded: each entry a name and/or a domain, with its line in the file."""
 
     name = models.CharField(max_length=120)
+    # How the list was made when it was not uploaded: "Built from the profile Logistics finance: fit 60 or more".
+    description = models.CharField(max_length=200, blank=True)
     # [{"line": 2, "name": "Globex", "domain": "globex.com"}, ...], in file order.
     accounts = models.JSONField(default=list)
 

@@ -13,7 +13,7 @@ from warmline.paths.models import AccountList
 
 @transaction.atomic
 def save_account_list(actor: Membership, name: str, data: bytes | None = None, *, accounts=None,
-                      channel=Channel.UI) -> AccountList:
+                      channel=Channel.UI, description: str = "") -> AccountList:
     """A list from an uploaded CSV (`data`) or from (name, domain) pairs (`accounts`)."""
     name = name.strip()
     if not name:
@@ -29,6 +29,7 @@ def save_account_list(actor: Membership, name: str, data: bytes | None = None, *
         parsed = queries.clean_accounts(accounts or [])
     return AccountList.objects.create(
         workspace_id=actor.workspace_id, name=name, created_by=actor.user, created_via=channel,
+        description=description[:200],
         accounts=[{"line": line, "name": n, "domain": d} for line, n, d in parsed],
     )
 

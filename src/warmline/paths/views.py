@@ -13,6 +13,7 @@ from warmline.core.views import _apply_errors
 from warmline.network.importing import max_import_bytes
 from warmline.paths import queries, services
 from warmline.referrals import queries as referral_queries
+from warmline.targeting import queries as targeting_queries
 
 LIMIT = 20
 ACCOUNT_PAGE = 100
@@ -36,6 +37,9 @@ def home(request: HttpRequest) -> HttpResponse:
     m = request.membership
     q = request.GET.get("q", "").replace("\x00", "").strip()[:200]
     people, companies = queries.find_targets(m.workspace, m, q) if q else ([], [])
+    against = targeting_queries.profiles(m.workspace_id) if people else []
+    for p in people:
+        p.fit = targeting_queries.best_fit(targeting_queries.subject_of(p), against)
     if q and len(people) == 1 and not companies:
         return redirect("paths:person", person_id=people[0].public_id)
     context = {"q": q, "people": people, "companies": companies,
@@ -49,7 +53,10 @@ def person(request: HttpRequest, person_id: str) -> HttpResponse:
     target = queries.access_target(m.workspace, m, person_id)
     paths = queries.person_paths(m.workspace, m, target, limit=LIMIT,
                                  statuses=referral_queries.path_statuses(m.workspace_id, target))
-    return render(request, "paths/person.html", {"target": target, "paths": paths, "limit": LIMIT})
+    target_fit = targeting_queries.best_fit(targeting_queries.subject_of(target),
+                                            targeting_queries.profiles(m.workspace_id))
+    return render(request, "paths/person.html", {"target": target, "paths": paths, "limit": LIMIT,
+                                                 "target_fit": target_fit})
 
 
 @require_GET

@@ -32,6 +32,7 @@ from warmline.network.api import (
     PersonRef,
     RequiredId,
     Text2000,
+    Text5000,
     _decided_once,
 )
 from warmline.network.models import Person
@@ -245,6 +246,7 @@ class AskOut(Schema):
     digital: bool = Field(description="Asked by email or social media: reported apart from conversations")
     reason: str
     intro_text: str
+    talking_points: str = Field(description="What the rep planned to say (drafted by POST /asks/draft)")
     channel: ChannelName
     asked_on: date
     intel: Intel
@@ -262,7 +264,8 @@ class AskOut(Schema):
             id=a.public_id, asked_by=MemberRef.build(a.asked_by), source=PersonRef.build(a.source),
             target=PersonRef.build(a.target) if a.target_id else None, target_company=CompanyRef.build(
                 a.target_company), target_description=a.target_description, specific=a.is_specific,
-            digital=a.is_digital, reason=a.reason, intro_text=a.intro_text, channel=a.channel, asked_on=a.asked_on,
+            digital=a.is_digital, reason=a.reason, intro_text=a.intro_text, talking_points=a.talking_points,
+            channel=a.channel, asked_on=a.asked_on,
             intel=Intel(how_they_know=a.intel_how_they_know, what_matters=a.intel_what_matters,
                         challenges=a.intel_challenges, communication=a.intel_communication,
                         obstacles=a.intel_obstacles),
@@ -302,6 +305,7 @@ class AskIn(Input):
     target_description: str = Field("", max_length=300, description="Whom to meet, when there is no target")
     reason: Text2000 = ""
     intro_text: Text2000 = ""
+    talking_points: Text5000 = ""
     channel: ChannelName
     asked_on: date | None = Field(None, description="Defaults to today")
     outcome: OutcomeName = AskOutcome.PENDING
@@ -318,6 +322,7 @@ class AskPatch(Input):
     target_description: str | None = Field(None, max_length=300)
     reason: Text2000 | None = None
     intro_text: Text2000 | None = None
+    talking_points: Text5000 | None = None
     channel: ChannelName | None = None
     asked_on: date | None = None
     outcome: OutcomeName | None = None
@@ -349,6 +354,7 @@ def create_ask(request: HttpRequest, payload: AskIn):
         m, source=_person(request, "source", payload.source), target=_person(request, "target", payload.target),
         target_company=_company(request, "target_company", payload.target_company),
         target_description=payload.target_description, reason=payload.reason, intro_text=payload.intro_text,
+        talking_points=payload.talking_points,
         channel=payload.channel, asked_on=payload.asked_on, outcome=payload.outcome,
         follow_up_on=payload.follow_up_on, path=[p.pk for p in path],
         asked_by=_member(request, "asked_by", payload.asked_by), via=Channel.API,

@@ -61,8 +61,10 @@ class AskForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": "e.g. the CFO of a mid-size logistics company"}))
     reason = forms.CharField(label="Why an introduction is worth their time", required=False,
                              widget=forms.Textarea(attrs={"rows": 3}))
-    intro_text = forms.CharField(label="Introduction language you offered", required=False,
-                                 widget=forms.Textarea(attrs={"rows": 3}))
+    intro_text = forms.CharField(label="Introduction text for the source to forward", required=False,
+                                 max_length=2000, widget=forms.Textarea(attrs={"rows": 8}))
+    talking_points = forms.CharField(label="Talking points", required=False, max_length=5000,
+                                     widget=forms.Textarea(attrs={"rows": 8}))
     outcome = forms.ChoiceField(label="Outcome", choices=AskOutcome.choices, initial=AskOutcome.PENDING)
     follow_up_on = forms.DateField(label="Follow up on", required=False, widget=DATE)
     intel_how_they_know = forms.CharField(label="How they know the prospect", required=False,

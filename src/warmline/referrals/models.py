@@ -71,6 +71,7 @@ class Ask(WorkspaceScoped):
     )
     reason = models.TextField(blank=True, help_text="The business reason for the introduction.")
     intro_text = models.TextField(blank=True, help_text="The introduction language offered to the source.")
+    talking_points = models.TextField(blank=True, help_text="What the rep planned to say when asking.")
     channel = models.CharField(max_length=10, choices=AskChannel.choices)
     asked_on = models.DateField()
     # What the source said about the prospect.

@@ -47,7 +47,7 @@ from warmline.referrals.models import (
 
 INTEL_FIELDS = ("intel_how_they_know", "intel_what_matters", "intel_challenges", "intel_communication",
                 "intel_obstacles")
-ASK_FIELDS = ("target_description", "reason", "intro_text", "channel", "asked_on", "outcome", "follow_up_on",
+ASK_FIELDS = ("target_description", "reason", "intro_text", "talking_points", "channel", "asked_on", "outcome", "follow_up_on",
               *INTEL_FIELDS)
 
 
@@ -261,7 +261,7 @@ def _clean_path(path: Iterable, source: Person, target: Person | None) -> list[i
 @transaction.atomic
 def record_ask(
     actor: Membership, *, source: Person, target: Person | None = None, target_company: Company | None = None,
-    target_description: str = "", reason: str = "", intro_text: str = "", channel: str,
+    target_description: str = "", reason: str = "", intro_text: str = "", talking_points: str = "", channel: str,
     asked_on: datetime.date | None = None, outcome: str = AskOutcome.PENDING,
     follow_up_on: datetime.date | None = None, path: Iterable = (), suggestion: AskSuggestion | None = None,
     asked_by: Membership | None = None, via: str = Channel.UI, at=None, **intel: str,
@@ -299,6 +299,7 @@ def record_ask(
         asked_by=asked_by, source=source, target=target, target_company=target_company or (
             target.company if target is not None else None),
         target_description=target_description, reason=reason.strip(), intro_text=intro_text.strip(),
+        talking_points=talking_points.strip(),
         channel=channel, asked_on=asked_on, outcome=outcome, follow_up_on=follow_up_on,
         outcome_at=now if outcome != AskOutcome.PENDING else None, path=clean_path,
         **{name: (value or "").strip() for name, value in intel.items()},

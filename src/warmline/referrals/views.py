@@ -23,6 +23,7 @@ from warmline.network.models import Person
 from warmline.referrals import forms, queries, services
 from warmline.referrals.choices import AskOutcome, StageKind
 from warmline.referrals.models import Stage
+from warmline.targeting import queries as targeting_queries
 
 PAGE_SIZE = 50
 
@@ -101,7 +102,7 @@ def board(request: HttpRequest) -> HttpResponse:
 @require_GET
 def mine(request: HttpRequest) -> HttpResponse:
     m = request.membership
-    rows = queries.mine(m)
+    rows = _with_fits(m, queries.mine(m))
     context = {
         "rows": rows,
         "overdue": sum(1 for r in rows if r.overdue),
@@ -117,7 +118,16 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     form = _filter_form(request, m)
     page = Paginator(queries.referrals_for(m, form.filters()).order_by("-introduced_at", "-id"),
                      PAGE_SIZE).get_page(request.GET.get("page"))
+    _with_fits(m, page.object_list)
     return render(request, "referrals/list.html", {"form": form, "page": page})
+
+
+def _with_fits(m, rows):
+    """Each referral with its prospect's best fit (at the referral's company), for the lists: no query per row."""
+    against = targeting_queries.profiles(m.workspace_id)
+    for r in rows:
+        r.fit = targeting_queries.best_fit(targeting_queries.subject_of(r.prospect, r.company), against)
+    return rows
 
 
 # --- one referral ------------------------------------------------------------------------------------
@@ -161,6 +171,8 @@ def _detail(request: HttpRequest, referral, status: int = 200, **forms_in_use) -
         "won_stages": {s.pk for s in stages if s.kind == StageKind.WON},
         "lost_stages": {s.pk for s in stages if s.kind == StageKind.LOST},
         "sla_hours": ws.contact_within_hours,
+        "prospect_fit": targeting_queries.best_fit(targeting_queries.subject_of(referral.prospect, referral.company),
+                                                   targeting_queries.profiles(m.workspace_id)),
     }
     return render(request, "referrals/detail.html", context, status=status)
 
@@ -400,6 +412,15 @@ def new_ask(request: HttpRequest) -> HttpResponse:
             initial.update({name: found.public_id, f"{name}_name": found.full_name})
     initial["path"] = request.GET.get("path", "")[:200]
     initial["suggestion"] = request.GET.get("suggestion", "")[:32]
+    initial["target_description"] = request.GET.get("describe", "").replace("\x00", "")[:300]
+    drafted = None
+    if request.method == "GET" and initial.get("source"):
+        # Planned from a path or the call list: start from the drafts of what to say.
+        drafted = targeting_queries.draft(m, network_queries.access_person(m, initial["source"]),
+                                          network_queries.access_person(m, initial["target"])
+                                          if initial.get("target") else None,
+                                          description=initial["target_description"])
+        initial.update(talking_points=drafted.talking_points, intro_text=drafted.intro_text)
     form = forms.AskForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         source = _pick(m, form, "source", required=True)
@@ -415,6 +436,7 @@ def new_ask(request: HttpRequest) -> HttpResponse:
                 ask = services.record_ask(
                     m, source=source, target=target, target_description=form.cleaned_data["target_description"],
                     reason=form.cleaned_data["reason"], intro_text=form.cleaned_data["intro_text"],
+                    talking_points=form.cleaned_data["talking_points"],
                     channel=form.cleaned_data["channel"], asked_on=form.cleaned_data["asked_on"],
                     outcome=form.cleaned_data["outcome"], follow_up_on=form.cleaned_data["follow_up_on"],
                     path=_person_ids(m, form.cleaned_data["path"]), suggestion=suggestion, via=Channel.UI,
@@ -425,9 +447,10 @@ def new_ask(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, f"Logged your ask of {ask.source.full_name}.")
                 return redirect("referrals:ask", ask_id=ask.public_id)
-    context = {"form": form, "planned": bool(initial.get("path")),
-               "target_person": _initial_person(m, form, "target"),
-               "source_person": _initial_person(m, form, "source")}
+    target_person = _initial_person(m, form, "target")
+    context = {"form": form, "planned": bool(initial.get("path") or initial.get("source")),
+               "target_person": target_person, "source_person": _initial_person(m, form, "source"),
+               "drafted": drafted}
     return render(request, "referrals/ask_form.html", context, status=400 if request.method == "POST" else 200)
 
 
