@@ -49,7 +49,7 @@ def test_a_rep_goes_from_a_warm_path_to_a_won_deal_credited_to_the_source(page: 
     expect(page.get_by_label(re.compile("^Whom should they introduce you to"))).to_have_value("Bob Smith")
     field(page, "How did you ask?").select_option(label="Phone")
     field(page, "Why an introduction is worth their time").fill("Globex is consolidating finance tools this year.")
-    field(page, "Introduction language you offered").fill("Bob, meet Carol: she helped us close in four days.")
+    field(page, "Introduction text").fill("Bob, meet Carol: she helped us close in four days.")
     # 2. The ask agreed.
     field(page, "Outcome").select_option(label="Agreed to introduce")
     page.get_by_text("What the source told you").click()

@@ -338,8 +338,10 @@ def sentence(profile: Profile, *, who: str = "", need: str = "") -> str:
         who = " ".join(part for part in (ranks, functions, "leaders" if ranks or functions else "People") if part)
         who = who[0].upper() + who[1:]
     text = who
-    text += f" of {_either(profile.industries)} companies" if profile.industries else " of companies"
-    if profile.size_min is not None or profile.size_max is not None:
+    sized = profile.size_min is not None or profile.size_max is not None
+    if profile.industries or sized:
+        text += f" of {_either(profile.industries)} companies" if profile.industries else " of companies"
+    if sized:
         text += f" of {size_range_label(profile.size_min, profile.size_max)} people"
     places = [*profile.cities, *profile.regions, *profile.countries]
     if places:

@@ -56,7 +56,7 @@ class ProfileForm(forms.Form):
         super().__init__(*args, **kwargs)
         for dimension in fit.DIMENSIONS:
             self.fields[f"weight_{dimension}"] = forms.TypedChoiceField(
-                label=fit.LABELS[dimension], choices=WEIGHT_CHOICES, coerce=int,
+                label=f"{fit.LABELS[dimension]} weight", choices=WEIGHT_CHOICES, coerce=int,
                 initial=fit.DEFAULT_WEIGHTS[dimension])
 
     @classmethod

@@ -219,7 +219,7 @@ def prospect_fit_record(workspace_id: int, source: Person, against: list[IdealCu
 RECIPROCITY_DAYS = 365
 # Candidates taken per kind before ranking: the list shows a handful; the rest is for `more`.
 PER_KIND = 40
-ACCOUNTS_CONSIDERED = 60
+ACCOUNTS_CONSIDERED = 30
 NEIGHBOURS_PER_SOURCE = 300
 MOMENT_KIND = {Moment.WON: "won", Moment.THANKED: "thanked", Moment.LOST: "lost"}
 

@@ -183,6 +183,7 @@ def build_account_list(actor: Membership, profile: IdealCustomerProfile, *, thre
                                             "lower the threshold or add company details."})
     return save_account_list(
         actor, name or f"{profile.name}: fit {threshold}+", accounts=[(row["name"], row["domain"]) for row, _ in found],
-        channel=channel, description=f"Built from the profile {profile.name}: {len(found):,} companies fitting "
+        channel=channel, description=f"Built from the profile {profile.name}: {len(found):,} "
+                                     f"compan{'y' if len(found) == 1 else 'ies'} fitting "
                                      f"{threshold} or more on {timezone.localdate():%-d %b %Y}",
     )
