@@ -298,3 +298,24 @@ def test_every_demo_referral_has_a_consistent_history(northwind):
         assert history[-1].to_stage_id == referral.stage_id
         assert all(a.to_stage_id == b.from_stage_id for a, b in zip(history, history[1:], strict=False))
         assert referral.credits.exists()
+
+
+def test_the_demo_has_profiles_client_health_and_a_real_call_list_for_every_rep(northwind):
+    from warmline.paths.models import AccountList
+    from warmline.targeting import queries as targeting
+
+    assert [p.name for p in targeting.profiles(northwind.pk)] == ["Operations finance", "Scale-up finance"]
+    clients = Company.objects.filter(workspace=northwind, relation="client")
+    assert clients.count() >= 30 and clients.filter(nps__gte=9).exists() and clients.filter(health="at_risk").exists()
+    assert AccountList.objects.filter(workspace=northwind, description__startswith="Built from the profile").count() == 3
+    reps = Membership.objects.filter(workspace=northwind, role="rep", teams__isnull=False).select_related("user")
+    kinds = Counter()
+    for rep in reps:
+        calls = targeting.call_list(rep)
+        assert len(calls.entries) == calls.goal == 5, rep
+        assert all(e.why and e.suggestions for e in calls.entries), rep
+        assert calls.excluded, rep
+        for e in (*calls.entries, *calls.more):
+            kinds.update({w.split(" ")[0] for w in e.why})
+    # Wins, thanks, happy clients, connectors and quiet sources all feed the lists.
+    assert {"Became", "Thanked", "Happy", "Best"} <= set(kinds), kinds

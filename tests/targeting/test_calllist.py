@@ -418,3 +418,19 @@ def test_for_any_candidates_the_list_is_sized_sorted_disjoint_and_respects_exclu
     assert [(e.candidate.person_id, e.score) for e in reordered.entries + reordered.more] == [
         (e.candidate.person_id, e.score) for e in call_list.entries + call_list.more
     ]
+
+
+def test_the_list_mixes_kinds_of_reasons_before_repeating_one():
+    wins = [person(n, f"Win {n}", reason("won", f"won {n}", days=n)) for n in range(1, 5)]
+    client = person(10, "Client", reason("happy_client", "happy", score=9))
+    quiet = person(11, "Quiet", reason("dormant", "quiet", score=1))
+    ranked = rank([*wins, client, quiet], today=TODAY, goal=4)
+    # Two wins lead; the happy client and the quiet source come before the third and fourth win.
+    assert names(ranked.entries) == ["Win 1", "Win 2", "Client", "Quiet"]
+    assert names(ranked.more) == ["Win 3", "Win 4"]
+
+
+def test_with_too_few_other_kinds_the_list_fills_up_with_the_best_of_the_rest():
+    wins = [person(n, f"Win {n}", reason("won", f"won {n}", days=n)) for n in range(1, 6)]
+    ranked = rank([*wins, person(10, "Client", reason("happy_client", "happy", score=9))], today=TODAY, goal=5)
+    assert names(ranked.entries) == ["Win 1", "Win 2", "Win 3", "Win 4", "Client"]

@@ -63,6 +63,7 @@ class Entry:
     candidate: Candidate
     score: float  # 0..100, rounded to 1 decimal
     why: tuple[str, ...]  # the reasons' details, strongest first
+    kind: str = ""  # the kind of the strongest reason
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,8 @@ def rank(candidates: Iterable[Candidate], *, today: date, goal: int = DEFAULT_GO
     Candidates for the same person are merged first. A candidate's score is its best reason's score plus 15 %
     of each other counting reason's, at most 100, rounded to 1 decimal. Ties go to the freshest reason date
     (undated last), then the name (case-insensitive), then the person id. Candidates with no reason that counts
-    are left out silently: there is nothing to say about them.
+    are left out silently: there is nothing to say about them. The entries mix kinds of reasons: the best
+    candidate of each kind first, then the second best of each, and so on, shown in rank order.
     """
     if goal < 1:
         raise ValueError(f"The weekly ask goal must be at least 1, not {goal}")
@@ -154,9 +156,26 @@ def rank(candidates: Iterable[Candidate], *, today: date, goal: int = DEFAULT_GO
             eligible.append(scored.entry)
         else:
             excluded.append(Excluded(scored.entry.candidate, why))
-    return CallList(
-        entries=tuple(eligible[:goal]), more=tuple(eligible[goal:2 * goal]), excluded=tuple(excluded)
-    )
+    entries = _mixed(eligible, goal)
+    rest = [entry for entry in eligible if entry not in entries]
+    return CallList(entries=tuple(entries), more=tuple(rest[:goal]), excluded=tuple(excluded))
+
+
+def _mixed(eligible: list[Entry], goal: int) -> list[Entry]:
+    """`goal` entries, round by round: in each round the best remaining candidate of every kind of leading
+    reason, strongest first. A list of five recent wins says less than a win, a happy client and a connector."""
+    picked: list[int] = []
+    per_kind: dict[str, int] = {}
+    cap = 0
+    while len(picked) < min(goal, len(eligible)):
+        cap += 1
+        for n, entry in enumerate(eligible):
+            if len(picked) == goal:
+                break
+            if n not in picked and per_kind.get(entry.kind, 0) < cap:
+                picked.append(n)
+                per_kind[entry.kind] = per_kind.get(entry.kind, 0) + 1
+    return [eligible[n] for n in sorted(picked)]
 
 
 @dataclass(frozen=True)
@@ -210,7 +229,8 @@ def _scored(candidate: Candidate, today: date) -> _Scored | None:
     total = min(best + OTHER_REASONS_SHARE * sum(score for score, _ in counted[1:]), 100.0)
     dates = [r.on for _, r in counted if r.on is not None]
     return _Scored(
-        entry=Entry(candidate=candidate, score=round(total, 1), why=tuple(r.detail for _, r in counted)),
+        entry=Entry(candidate=candidate, score=round(total, 1), why=tuple(r.detail for _, r in counted),
+                    kind=counted[0][1].kind),
         freshest=max(dates) if dates else None,
     )
 

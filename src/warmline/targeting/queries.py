@@ -306,13 +306,15 @@ def _moment_reasons(member: Membership, today: datetime.date) -> list[calllist.C
     return found
 
 
-def _employee_ids(workspace_id: int) -> list[int]:
-    return list(Person.objects.filter(workspace_id=workspace_id, membership__isnull=False,
+def _team_people(member: Membership) -> list[int]:
+    """The people records of the member and their teammates."""
+    return list(Person.objects.filter(workspace_id=member.workspace_id, membership_id__in=teammates(member),
                                       merged_into__isnull=True).values_list("pk", flat=True))
 
 
 def _happy_clients(member: Membership, employees: list[int]) -> list[calllist.Candidate]:
-    """People at client companies with a promoter NPS or good health whom an employee knows (visibly)."""
+    """People at client companies with a promoter NPS or good health whom the member's team knows (visibly):
+    the clients this team can ask; other teams' clients are theirs to ask."""
     happy = Company.objects.filter(workspace_id=member.workspace_id, relation=CompanyRelation.CLIENT).filter(
         Q(nps__gte=9) | Q(health=Health.GOOD)).values("pk")
     visible = Relationship.objects.filter(network_queries.visible_relationships_q(member))
@@ -400,13 +402,16 @@ def _connectors(member: Membership) -> tuple[list[calllist.Candidate], dict[int,
         strongest[p.pk] = max(strongest[p.pk], min(1.0, max(0.0, row.best.score)))
         targets[p.pk].append((row.best_target, f"your best path into {row.company.name}"))
         accounts[p.pk].append(f"{row.company.name} ({row.best_target.full_name})")
+    # The strongest connector scores 1: path scores are products of strengths, small in absolute terms.
+    strongest_of_all = max(strongest.values(), default=1.0) or 1.0
     candidates = []
     for pk, p in introducers.items():
         named = accounts[pk]
         detail = (f"Best path into your target account {named[0]}" if len(named) == 1 else
                   f"Best path into {len(named)} of your target accounts: {', '.join(named[:2])}"
                   f"{f' and {len(named) - 2} more' if len(named) > 2 else ''}")
-        candidates.append(calllist.Candidate(pk, p.full_name, (calllist.Reason("connector", detail, None, strongest[pk]),),
+        candidates.append(calllist.Candidate(pk, p.full_name, (calllist.Reason("connector", detail, None,
+                                                                               strongest[pk] / strongest_of_all),),
                                              is_self=p.membership_id == member.pk))
     return candidates, targets
 
@@ -502,7 +507,7 @@ def week_start(day: datetime.date) -> datetime.date:
 def call_list(member: Membership, *, today: datetime.date | None = None) -> CallListView:
     """Whom the member should ask this week, ranked (targeting.calllist), with why and whom to ask for."""
     today = today or timezone.localdate()
-    employees = _employee_ids(member.workspace_id)
+    employees = _team_people(member)
     connectors, account_targets = _connectors(member)
     candidates = [*_moment_reasons(member, today), *_happy_clients(member, employees),
                   *_partners_owed(member, today), *connectors, *_dormant(member, today)]
