@@ -68,6 +68,9 @@ def account(request: HttpRequest, company_id: str) -> HttpResponse:
     except ValueError:
         number = 1
     mapped = queries.account_map(m.workspace, m, company, offset=(number - 1) * ACCOUNT_PAGE, limit=ACCOUNT_PAGE)
+    against = targeting_queries.profiles(m.workspace_id)
+    for row in mapped.people:
+        row.fit = targeting_queries.best_fit(targeting_queries.subject_of(row.person, company), against)
     pages = max(1, -(-mapped.total // ACCOUNT_PAGE))
     if number > pages:
         return redirect(f"{request.path}?page={pages}")
