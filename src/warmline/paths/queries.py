@@ -446,6 +446,8 @@ def account_table(workspace: Workspace, viewer: Membership | None, accounts) -> 
                 bests[row] = (int(ids[mapped.people[0]]), path, key, rels)
     views = _views(viewer, [b[1] for b in bests.values()], [b[2] for b in bests.values()],
                    [b[3] for b in bests.values()])
+    for view in views:
+        view.rank = 1  # each account's best path is the first of its own ranking
     view_of = dict(zip(bests, views, strict=True))
     targets = Person.objects.in_bulk([b[0] for b in bests.values()])
     rows = []

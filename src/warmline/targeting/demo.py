@@ -22,6 +22,8 @@ SEED = 20261202
 # The network demo's company tags, read as what the company is to us.
 RELATIONS = [("churned", CompanyRelation.FORMER_CLIENT), ("customer", CompanyRelation.CLIENT),
              ("partner", CompanyRelation.PARTNER), ("target-account", CompanyRelation.PROSPECT)]
+PEER_CIRCLES = ["CFO round-table in Chicago", "Same MBA cohort", "Met at the supply-chain finance summit",
+                "Worked together at a Big Four firm", "Neighbours; their kids play football together"]
 TRAITS = ["early adopter", "data-driven", "board member", "speaks at conferences", "former consultant"]
 NEEDS = ["month-end close takes too long", "no cash visibility across entities", "forecasting in spreadsheets",
          "margin by customer unknown", "rising freight costs"]
@@ -56,6 +58,7 @@ def populate(demo: DemoWorkspace) -> None:
     _traits_and_needs(rng, workspace, admin)
     _introductions_given(rng, demo)
     services.save_profile(admin, None, channel=Channel.DEMO, **OPERATIONS_FINANCE)
+    _peers(rng, workspace, admin)
     scale_up = services.save_profile(admin, None, channel=Channel.DEMO, **SAAS_FINANCE)
     operations = services.save_profile(admin, None, channel=Channel.DEMO, **{**OPERATIONS_FINANCE,
                                                                              "name": "Operations finance (EU)", "summary": "",
@@ -100,7 +103,7 @@ def _relations(rng: random.Random, workspace) -> None:
 
 def _traits_and_needs(rng: random.Random, workspace, admin) -> None:
     """Some prospects' traits, and what they struggle with, as a rep would note them."""
-    people = list(Person.objects.filter(workspace=workspace, membership__isnull=True, listed=True,
+    people = list(Person.objects.filter(workspace=workspace, membership__isnull=True, merged_into__isnull=True,
                                         seniority__in=[Seniority.C_LEVEL, Seniority.VP, Seniority.DIRECTOR])
                   .select_related("company").order_by("pk"))
     for person in rng.sample(people, min(len(people), 160)):
@@ -114,13 +117,34 @@ def _traits_and_needs(rng: random.Random, workspace, admin) -> None:
         network_services.save_person(admin, person, channel=Channel.DEMO, do_not_ask=True)
 
 
+def _peers(rng: random.Random, workspace, admin) -> None:
+    """Clients know peers at other companies: finance and operations people who fit a profile. These are the
+    people the call list suggests asking clients to introduce."""
+    from warmline.targeting import queries
+
+    against = queries.profiles(workspace.pk)
+    candidates = Person.objects.filter(workspace=workspace, membership__isnull=True, merged_into__isnull=True,
+                                       seniority__in=[Seniority.C_LEVEL, Seniority.VP, Seniority.DIRECTOR]
+                                       ).exclude(company__relation=CompanyRelation.CLIENT).select_related("company")
+    fitting = [p for p in candidates.order_by("pk")
+               if (best := queries.best_fit(queries.subject_of(p), against)) is not None and best.good]
+    clients = list(Person.objects.filter(workspace=workspace, membership__isnull=True, merged_into__isnull=True,
+                                         company__relation=CompanyRelation.CLIENT).order_by("pk"))
+    for client in rng.sample(clients, min(len(clients), 400)):
+        for peer in rng.sample(fitting, min(len(fitting), rng.choice([1, 1, 2]))):
+            if peer.company_id != client.company_id:
+                network_services.record_tie(admin, client, peer, kind="friend", channel=Channel.DEMO,
+                                            how_they_know=rng.choice(PEER_CIRCLES))
+
+
 def _introductions_given(rng: random.Random, demo: DemoWorkspace) -> None:
-    """Introductions Northwind made for some partners: the reciprocity the call list weighs."""
+    """Introductions Northwind made for some partners: the reciprocity the call list weighs. The first partner
+    who introduced us is still owed one."""
     partners = list(Person.objects.filter(workspace=demo.workspace, company__relation=CompanyRelation.PARTNER,
                                           referrals_made__isnull=False).distinct().order_by("pk"))
     today = timezone.localdate()
     giver = demo.members["dana.lee"]
-    for person in partners[::3]:
+    for person in partners[1::2]:
         network_services.log_interaction(giver, person, kind=InteractionKind.INTRODUCTION,
                                          occurred_on=today - timedelta(days=rng.randint(10, 200)),
                                          summary="Introduced them to a CFO in our client base", channel=Channel.DEMO)

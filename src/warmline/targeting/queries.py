@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from warmline.core.models import Membership, Team, TeamMember
 from warmline.network import queries as network_queries
-from warmline.network.choices import CompanyRelation, Health, InteractionKind
+from warmline.network.choices import CompanyRelation, Health, InteractionKind, RelationshipKind
 from warmline.network.models import Company, Interaction, Person, Relationship
 from warmline.referrals.choices import AskOutcome, Moment, StageKind
 from warmline.referrals.models import Ask, Referral
@@ -359,8 +359,9 @@ def _partners_owed(member: Membership, today: datetime.date) -> list[calllist.Ca
     for p in Person.objects.filter(pk__in=chosen).select_related("company"):
         gave = given.get(p.pk, 0)
         found.append(calllist.Candidate(p.pk, p.full_name, (calllist.Reason(
-            "partner_owed", f"Partner at {p.company.name}: {received[p.pk]} introductions to us in the last year, "
-                            f"{gave} from us", None, float(owed[p.pk])),)))
+            "partner_owed", f"Partner at {p.company.name}: {received[p.pk]} introduction"
+                            f"{'s' if received[p.pk] != 1 else ''} to us in the last year, {gave} from us", None,
+            float(owed[p.pk])),)))
     return found
 
 
@@ -380,11 +381,9 @@ def _connectors(member: Membership) -> tuple[list[calllist.Candidate], dict[int,
     for found in target_account_lists(member):
         for line, name, domain in found.entries():
             key = (name.lower(), domain.lower())
-            if key not in seen:
+            if key not in seen and len(entries) < ACCOUNTS_CONSIDERED:
                 seen.add(key)
                 entries.append((line, name, domain))
-            if len(entries) >= ACCOUNTS_CONSIDERED:
-                break
     if not entries:
         return [], {}
     introducers: dict[int, Person] = {}
@@ -457,12 +456,14 @@ def _suggestions(member: Membership, sources: list[int], against: list[IdealCust
                  account_targets: dict[int, list[tuple[Person, str]]]) -> dict[int, list[Suggestion]]:
     """Up to two people each source knows who fit a profile best (or the account target that put them on
     the list); else the profile described, for a general ask."""
-    visible = Relationship.objects.filter(network_queries.visible_relationships_q(member))
+    # Only ties the member may see in full: we say how they know each other.
+    visible = Relationship.objects.filter(network_queries.visible_relationships_q(member, full_only=True))
     ties = list(visible.filter(Q(person_a__in=sources) | Q(person_b__in=sources))
-                .order_by("-strength").values_list("person_a_id", "person_b_id", "strength", "kind")
+                .order_by("-strength").values_list("person_a_id", "person_b_id", "strength", "kind", "how_they_know")
                 [: NEIGHBOURS_PER_SOURCE * max(1, len(sources))])
     known: dict[int, list[tuple[int, float, str]]] = defaultdict(list)
-    for a, b, strength, kind in ties:
+    for a, b, strength, kind, how in ties:
+        kind = how.strip()[:80] or RelationshipKind(kind).label.lower()
         for source, other in ((a, b), (b, a)):
             if source in sources and len(known[source]) < NEIGHBOURS_PER_SOURCE:
                 known[source].append((other, strength, kind))
@@ -471,8 +472,9 @@ def _suggestions(member: Membership, sources: list[int], against: list[IdealCust
     taken = set(Referral.objects.filter(workspace_id=member.workspace_id).exclude(status=StageKind.LOST)
                 .values_list("prospect_id", flat=True))
     others = {o for lst in known.values() for o, _, _ in lst}
-    people = {p.pk: p for p in Person.objects.filter(pk__in=others, merged_into__isnull=True, membership__isnull=True,
-                                                     listed=True).exclude(company__relation=CompanyRelation.CLIENT)
+    # Known to the member through the visible ties just read, listed in the workspace or not.
+    people = {p.pk: p for p in Person.objects.filter(pk__in=others, merged_into__isnull=True, membership__isnull=True)
+              .exclude(company__relation=CompanyRelation.CLIENT)
               .select_related("company")}
     employer = dict(Person.objects.filter(pk__in=sources).values_list("pk", "company_id"))
     sentence = against[0].sentence if against else ""
@@ -493,7 +495,7 @@ def _suggestions(member: Membership, sources: list[int], against: list[IdealCust
         # Good fits first; a moderate one still beats asking for no one in particular.
         scored.sort(key=lambda item: (not item[0], -item[1], -item[2], item[3].full_name))
         for _, _, _, p, best, kind in scored[: 2 - len(chosen)]:
-            chosen.append(Suggestion(target=p, fit=best, via=f"they know each other ({kind.replace('_', ' ')})"))
+            chosen.append(Suggestion(target=p, fit=best, via=f"they know each other: {kind}"))
         if not chosen and sentence:
             chosen.append(Suggestion(description=sentence))
         out[source] = chosen
