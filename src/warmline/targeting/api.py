@@ -11,7 +11,6 @@ from ninja import Field, Query, Router, Schema, Status
 
 from warmline.core.api import _field_ref
 from warmline.core.choices import Channel, Role
-from warmline.core.models import Membership
 from warmline.network import queries as network_queries
 from warmline.network.api import Id, Input, PathId, SeniorityOrNone, Text100, Text200
 from warmline.paths.api import AccountListDetailOut, list_detail
@@ -341,29 +340,11 @@ def referral_fit(request: HttpRequest, referral_id: PathId):
 # --- the call list ----------------------------------------------------------------------------------
 
 
-def _member_for_list(request: HttpRequest, public_id: str) -> Membership:
-    m = request.membership
-    if not public_id or public_id == m.public_id:
-        return m
-    return _field_ref(_access_member, request, "member", public_id)
-
-
-def _access_member(viewer: Membership, public_id: str) -> Membership:
-    members = Membership.objects.filter(workspace_id=viewer.workspace_id, is_active=True, public_id=public_id)
-    if viewer.role == Role.REP:
-        members = members.filter(pk=viewer.pk)
-    elif viewer.role == Role.MANAGER:
-        members = members.filter(pk__in=queries.teammates(viewer))
-    found = members.select_related("user", "workspace").first()
-    if found is None:
-        raise Http404("No such member in your teams.")
-    return found
-
-
 @router.get("/calllist", response=CallListOut, summary="Whom to ask this week, ranked, with why and whom to "
             "ask them to introduce")
 def call_list(request: HttpRequest, params: Query[CallListParams]):
-    return CallListOut(**queries.call_list(_member_for_list(request, params.member)).as_dict())
+    member = _field_ref(queries.access_call_list_member, request, "member", params.member) or request.membership
+    return CallListOut(**queries.call_list(member).as_dict())
 
 
 # --- ask drafts and templates -----------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from warmline.core.choices import Role
 from warmline.core.models import Membership, Team, TeamMember
 from warmline.network import queries as network_queries
 from warmline.network.choices import CompanyRelation, Health, InteractionKind, RelationshipKind
@@ -237,6 +238,26 @@ def teammates(member: Membership) -> list[int]:
     ids |= {pk for pk in teams.values_list("manager_id", flat=True) if pk}
     ids.add(member.pk)
     return sorted(ids)
+
+
+def call_list_members(viewer: Membership) -> QuerySet[Membership]:
+    """Whose call lists the viewer may open: their own (reps), their teams' (managers), anyone's (admins)."""
+    members = Membership.objects.filter(workspace_id=viewer.workspace_id, is_active=True).select_related(
+        "user", "workspace")
+    if viewer.role == Role.REP:
+        return members.filter(pk=viewer.pk)
+    if viewer.role == Role.MANAGER:
+        return members.filter(pk__in=teammates(viewer))
+    return members
+
+
+def access_call_list_member(viewer: Membership, public_id: str) -> Membership:
+    if not public_id or public_id == viewer.public_id:
+        return viewer
+    found = call_list_members(viewer).filter(public_id=public_id).first()
+    if found is None:
+        raise Http404("No such member in your teams.")
+    return found
 
 
 def _when(day: datetime.date) -> str:

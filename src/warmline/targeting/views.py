@@ -17,37 +17,15 @@ from warmline.targeting import fit, forms, queries, scripts, services
 from warmline.targeting.models import ScriptKind
 
 
-def _member_in_view(request: HttpRequest) -> Membership:
-    """Whose call list: one's own; a manager may open their teams' lists, an admin anyone's."""
-    m = request.membership
-    wanted = request.GET.get("member", "")
-    if not wanted or wanted == m.public_id:
-        return m
-    if m.role == Role.REP:
-        raise Http404("No such member.")
-    members = Membership.objects.filter(workspace_id=m.workspace_id, is_active=True, public_id=wanted)
-    if m.role == Role.MANAGER:
-        members = members.filter(pk__in=queries.teammates(m))
-    found = members.select_related("user", "workspace").first()
-    if found is None:
-        raise Http404("No such member.")
-    return found
-
-
-def _members_to_pick(m: Membership) -> list[Membership]:
-    if m.role == Role.REP:
-        return []
-    members = Membership.objects.filter(workspace_id=m.workspace_id, is_active=True).select_related("user")
-    if m.role == Role.MANAGER:
-        members = members.filter(pk__in=queries.teammates(m))
-    return list(members.order_by("user__full_name", "user__email"))
-
-
 @require_GET
 def this_week(request: HttpRequest) -> HttpResponse:
-    member = _member_in_view(request)
-    context = {"calls": queries.call_list(member), "member": member,
-               "members": _members_to_pick(request.membership), "profiles": queries.profiles(member.workspace_id)}
+    """Whose call list: one's own; a manager may open their teams' lists, an admin anyone's."""
+    m = request.membership
+    member = queries.access_call_list_member(m, request.GET.get("member", "").replace("\x00", "")[:32])
+    members = [] if m.role == Role.REP else list(queries.call_list_members(m).order_by("user__full_name",
+                                                                                        "user__email"))
+    context = {"calls": queries.call_list(member), "member": member, "members": members,
+               "profiles": queries.profiles(member.workspace_id)}
     return render(request, "targeting/this_week.html", context)
 
 

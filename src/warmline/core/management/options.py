@@ -31,6 +31,25 @@ def member_of(workspace: Workspace, email: str, option: str) -> Membership:
     return membership
 
 
+def person_from(workspace: Workspace, viewer: Membership | None, query: str, option: str):
+    """The one person a name, an email or a LinkedIn URL names, as `viewer` (None: workspace-wide) may see them;
+    exit 2 naming the candidates when it is ambiguous."""
+    from warmline.paths.queries import find_targets
+
+    people, _ = find_targets(workspace, viewer, query, limit=6)
+    exact = [p for p in people if p.full_name.lower() == query.strip().lower()]
+    if len(people) > 1 and len(exact) == 1:
+        people = exact
+    if not people:
+        raise CommandError(f"{option}: no one matches {query!r}.", returncode=2)
+    if len(people) > 1:
+        names = "; ".join(f"{p.full_name} ({p.company.name if p.company_id else 'no company'}, {p.public_id})"
+                          for p in people[:5])
+        raise CommandError(f"{option}: {query!r} matches several people: {names}. Give an email or a LinkedIn URL.",
+                           returncode=2)
+    return people[0]
+
+
 def read_file(file: str) -> bytes:
     """The bytes of a file named on the command line; exit 2 saying why it cannot be read."""
     from pathlib import Path

@@ -7,7 +7,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
-from warmline.core.management.options import member_of, read_file, workspace_from
+from warmline.core.management.options import member_of, person_from, read_file, workspace_from
 from warmline.paths import queries
 from warmline.referrals import queries as referral_queries
 
@@ -41,18 +41,7 @@ class Command(BaseCommand):
             self._accounts(ws, viewer, accounts, as_json)
 
     def _person(self, ws, viewer, query, limit, as_json):
-        people, _ = queries.find_targets(ws, viewer, query, limit=6)
-        exact = [p for p in people if p.full_name.lower() == query.strip().lower()]
-        if len(people) > 1 and len(exact) == 1:
-            people = exact
-        if not people:
-            raise CommandError(f"--to: no one matches {query!r}.", returncode=2)
-        if len(people) > 1:
-            names = "; ".join(f"{p.full_name} ({p.company.name if p.company_id else 'no company'}, "
-                              f"{p.public_id})" for p in people[:5])
-            raise CommandError(f"--to: {query!r} matches several people: {names}. Give an email or a LinkedIn URL.",
-                               returncode=2)
-        target = people[0]
+        target = person_from(ws, viewer, query, "--to")
         paths = queries.person_paths(ws, viewer, target, limit=limit,
                                      statuses=referral_queries.path_statuses(ws.pk, target))
         if as_json:

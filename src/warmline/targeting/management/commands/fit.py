@@ -6,8 +6,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from warmline.core.management.options import workspace_from
-from warmline.paths.queries import find_targets
+from warmline.core.management.options import person_from, workspace_from
 from warmline.targeting import queries
 
 MARKS = {"match": "✓", "partial": "½", "mismatch": "✗", "unknown": "?"}
@@ -24,18 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, person, workspace, as_json, **options):
         ws = workspace_from(workspace)
-        people, _ = find_targets(ws, None, person, limit=6)
-        exact = [p for p in people if p.full_name.lower() == person.strip().lower()]
-        if len(people) > 1 and len(exact) == 1:
-            people = exact
-        if not people:
-            raise CommandError(f"--person: no one matches {person!r}.", returncode=2)
-        if len(people) > 1:
-            names = "; ".join(f"{p.full_name} ({p.company.name if p.company_id else 'no company'})"
-                              for p in people[:5])
-            raise CommandError(f"--person: {person!r} matches several people: {names}. Give an email or a "
-                               "LinkedIn URL.", returncode=2)
-        found = people[0]
+        found = person_from(ws, None, person, "--person")
         against = queries.profiles(ws.pk)
         if not against:
             raise CommandError("This workspace has no ideal customer profile yet: define one under Targeting.",
