@@ -12,7 +12,18 @@ from ninja import Field, Query, Router, Schema, Status
 from warmline.core.api import _field_ref
 from warmline.core.choices import Channel, Role
 from warmline.network import queries as network_queries
-from warmline.network.api import Id, Input, PathId, SeniorityOrNone, Text100, Text200
+from warmline.network.api import (
+    Id,
+    Input,
+    PathId,
+    SeniorityOrNone,
+    Text100,
+    Text120,
+    Text200,
+    Text2000,
+    Text5000,
+    _text,
+)
 from warmline.paths.api import AccountListDetailOut, list_detail
 from warmline.referrals import queries as referral_queries
 from warmline.targeting import fit, queries, scripts, services
@@ -25,6 +36,8 @@ Outcome = Literal[fit.MATCH, fit.PARTIAL, fit.MISMATCH, fit.UNKNOWN]
 Band = Literal["strong", "moderate", "weak", "unknown"]
 ScriptKindName = Literal[*scripts.KINDS]
 Words = list[Text100]
+Text80, Text300 = _text(80), _text(300)
+TemplateText = _text(scripts.MAX_TEMPLATE_CHARS)
 
 
 class Weights(Schema):
@@ -39,10 +52,10 @@ class Weights(Schema):
 class ProfileIn(Input):
     """Every field optional: on PATCH only the fields sent change."""
 
-    name: str | None = Field(None, max_length=80)
-    who: str | None = Field(None, max_length=120, description="The people in a few words: 'CFOs'")
-    summary: str | None = Field(None, max_length=300, description="The profile in one sentence; '' to have it "
-                                "written from the criteria")
+    name: Text80 | None = None
+    who: Text120 | None = Field(None, description="The people in a few words: 'CFOs'")
+    summary: Text300 | None = Field(None, description="The profile in one sentence; '' to have it written from the "
+                                    "criteria")
     industries: Words | None = Field(None, max_length=services.MAX_LIST_ITEMS)
     countries: Words | None = Field(None, max_length=services.MAX_LIST_ITEMS)
     regions: Words | None = Field(None, max_length=services.MAX_LIST_ITEMS)
@@ -51,9 +64,9 @@ class ProfileIn(Input):
     size_max: int | None = Field(None, ge=1, le=services.MAX_SIZE, description="Most employees")
     functions: Words | None = Field(None, max_length=services.MAX_LIST_ITEMS)
     seniorities: list[SeniorityOrNone] | None = Field(None, max_length=10)
-    traits: str | None = Field(None, max_length=5000)
+    traits: Text5000 | None = None
     trait_tags: Words | None = Field(None, max_length=services.MAX_LIST_ITEMS)
-    need: str | None = Field(None, max_length=200)
+    need: Text200 | None = None
     need_keywords: Words | None = Field(None, max_length=services.MAX_LIST_ITEMS)
     weights: Weights | None = Field(None, description="0 (ignore) to 10 per dimension; unsent ones keep theirs")
     threshold: int | None = Field(None, ge=0, le=100, description="The score from which someone is a good fit")
@@ -202,8 +215,8 @@ class CallListParams(Schema):
 class DraftIn(Input):
     source: Id = Field("", description="The person to ask (a person id); required")
     target: Id = Field("", description="The person to meet; empty for a general ask")
-    target_description: str = Field("", max_length=300)
-    reason: str = Field("", max_length=2000)
+    target_description: Text300 = ""
+    reason: Text2000 = ""
     profile: Id = Field("", description="A profile id; default the one the target fits best")
 
 
@@ -223,7 +236,7 @@ class TemplateOut(Schema):
 
 
 class TemplateIn(Input):
-    body: str = Field("", max_length=scripts.MAX_TEMPLATE_CHARS, description="Jinja, sandboxed; '' for the default")
+    body: TemplateText = Field("", description="Jinja, sandboxed; '' for the default")
 
 
 class BuildListIn(Input):
@@ -262,13 +275,7 @@ def create_profile(request: HttpRequest, payload: ProfileIn):
 @router.post("/profiles/preview", response=DistributionOut,
              summary="How the workspace's companies would fit these criteria, without saving them")
 def preview_profile(request: HttpRequest, payload: ProfileIn):
-    fields = _profile_fields(payload)
-    criteria = fit.Profile(
-        **{k: tuple(fields.get(k, ())) for k in ("industries", "countries", "regions", "cities", "functions",
-                                                   "seniorities", "trait_tags", "need_keywords")},
-        size_min=fields.get("size_min"), size_max=fields.get("size_max"),
-        weights={**fit.DEFAULT_WEIGHTS, **fields.get("weights", {})},
-    )
+    criteria = services.criteria_of(**_profile_fields(payload))
     threshold = payload.threshold if payload.threshold is not None else 60
     return DistributionOut(**queries.distribution(request.membership.workspace_id, criteria, threshold).as_dict())
 

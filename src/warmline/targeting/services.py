@@ -71,6 +71,53 @@ def _clean_weights(value) -> dict[str, int]:
     return cleaned
 
 
+def criteria_of(**fields) -> fit.Profile:
+    """The criteria a profile saved from these fields would have, cleaned the same way, without saving it."""
+    profile = IdealCustomerProfile(name="preview")
+    _apply(profile, {k: v for k, v in fields.items() if k not in TEXT_FIELDS})
+    return profile.criteria()
+
+
+def _apply(profile: IdealCustomerProfile, fields: dict) -> None:
+    """Clean each field onto the profile; a ValidationError names every bad one."""
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValidationError({name: "Unknown field." for name in sorted(unknown)})
+    errors: dict[str, str] = {}
+    for name, value in fields.items():
+        try:
+            if name in TEXT_FIELDS:
+                if not isinstance(value, str):
+                    raise ValidationError({name: "Text."})
+                value = " ".join(value.split()) if name != "traits" else value.strip()
+                if "\x00" in value:
+                    raise ValidationError({name: "Text must not contain NUL characters."})
+                if len(value) > TEXT_FIELDS[name]:
+                    raise ValidationError({name: f"At most {TEXT_FIELDS[name]} characters; this has {len(value)}."})
+            elif name in LIST_FIELDS:
+                value = _clean_list(name, value)
+            elif name in ("size_min", "size_max"):
+                value = _clean_size(name, value)
+            elif name == "weights":
+                # Weights not given keep theirs.
+                value = {**profile.weights, **_clean_weights(value)}
+            elif name == "threshold":
+                if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+                    raise ValidationError({name: f"A score from 0 to 100, not {value!r}."})
+        except ValidationError as error:
+            errors.update({k: v[0] for k, v in error.message_dict.items()})
+            continue
+        setattr(profile, name, value)
+    bad = [s for s in profile.seniorities if s not in Seniority.values]
+    if bad and "seniorities" not in errors:
+        errors["seniorities"] = f"'{bad[0]}' is not a seniority; use {', '.join(Seniority.values)}."
+    if (profile.size_min is not None and profile.size_max is not None and profile.size_min > profile.size_max
+            and "size_max" not in errors):
+        errors["size_max"] = f"The largest size ({profile.size_max:,}) is below the smallest ({profile.size_min:,})."
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def save_profile(actor: Membership, profile: IdealCustomerProfile | None, *, version: int | None = None,
                  channel=Channel.UI, **fields) -> IdealCustomerProfile:
@@ -87,36 +134,13 @@ def save_profile(actor: Membership, profile: IdealCustomerProfile | None, *, ver
         profile = IdealCustomerProfile.objects.select_for_update().get(pk=profile.pk)
         if version is not None and version != profile.version:
             raise StaleVersion("profile", profile.version)
-    errors: dict[str, str] = {}
-    for name, value in fields.items():
-        try:
-            if name in TEXT_FIELDS:
-                if not isinstance(value, str):
-                    raise ValidationError({name: "Text."})
-                value = " ".join(value.split()) if name != "traits" else value.strip()
-                if len(value) > TEXT_FIELDS[name]:
-                    raise ValidationError({name: f"At most {TEXT_FIELDS[name]} characters; this has {len(value)}."})
-            elif name in LIST_FIELDS:
-                value = _clean_list(name, value)
-            elif name in ("size_min", "size_max"):
-                value = _clean_size(name, value)
-            elif name == "weights":
-                value = _clean_weights(value)
-            elif name == "threshold":
-                if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
-                    raise ValidationError({name: f"A score from 0 to 100, not {value!r}."})
-        except ValidationError as error:
-            errors.update({k: v[0] for k, v in error.message_dict.items()})
-            continue
-        setattr(profile, name, value)
-    bad = [s for s in profile.seniorities if s not in Seniority.values]
-    if bad and "seniorities" not in errors:
-        errors["seniorities"] = f"'{bad[0]}' is not a seniority; use {', '.join(Seniority.values)}."
+    try:
+        _apply(profile, fields)
+        errors: dict[str, str] = {}
+    except ValidationError as error:
+        errors = {k: v[0] for k, v in error.message_dict.items()}
     if not profile.name and "name" not in errors:
         errors["name"] = "Give the profile a name."
-    if (profile.size_min is not None and profile.size_max is not None and profile.size_min > profile.size_max
-            and "size_max" not in errors):
-        errors["size_max"] = f"The largest size ({profile.size_max:,}) is below the smallest ({profile.size_min:,})."
     clash = IdealCustomerProfile.objects.filter(workspace_id=actor.workspace_id, name__iexact=profile.name)
     if profile.name and clash.exclude(pk=profile.pk).exists() and "name" not in errors:
         errors["name"] = f"Another profile is already called '{profile.name}'."
@@ -152,6 +176,8 @@ def save_template(actor: Membership, kind: str, body: str, channel=Channel.UI) -
     if kind not in scripts.KINDS:
         raise ValidationError({"kind": f"'{kind}' is not one of {', '.join(scripts.KINDS)}."})
     body = body.replace("\r\n", "\n")
+    if "\x00" in body:
+        raise ValidationError({"body": "Text must not contain NUL characters."})
     if not body.strip() or body.strip() == scripts.DEFAULTS[kind].strip():
         AskTemplate.objects.filter(workspace_id=actor.workspace_id, kind=kind).delete()
         return None
