@@ -473,10 +473,23 @@ def _exclusion_facts(member: Membership, ids: list[int]) -> dict[int, dict]:
                  "is_self": membership_id == member.pk} for pk, dna, membership_id in people}
 
 
+def _general_ask(source: Person | None, against: list[IdealCustomerProfile]) -> str:
+    """The profile to describe in a general ask: the one the source's own company fits best (people know
+    peers in their own trade), else the first."""
+    if not against:
+        return ""
+    if source is not None and source.company_id:
+        best = best_fit(company_subject(source.company), against)
+        if best is not None and best.score >= fit.MODERATE:
+            return best.profile.sentence
+    return against[0].sentence
+
+
 def _suggestions(member: Membership, sources: list[int], against: list[IdealCustomerProfile],
-                 account_targets: dict[int, list[tuple[Person, str]]]) -> dict[int, list[Suggestion]]:
+                 account_targets: dict[int, list[tuple[Person, str]]],
+                 source_people: dict[int, Person]) -> dict[int, list[Suggestion]]:
     """Up to two people each source knows who fit a profile best (or the account target that put them on
-    the list); else the profile described, for a general ask."""
+    the list); else the profile described, for a general ask. `source_people` have their companies loaded."""
     # Only ties the member may see in full: we say how they know each other.
     visible = Relationship.objects.filter(network_queries.visible_relationships_q(member, full_only=True))
     ties = list(visible.filter(Q(person_a__in=sources) | Q(person_b__in=sources))
@@ -498,7 +511,6 @@ def _suggestions(member: Membership, sources: list[int], against: list[IdealCust
               .exclude(company__relation=CompanyRelation.CLIENT)
               .select_related("company")}
     employer = dict(Person.objects.filter(pk__in=sources).values_list("pk", "company_id"))
-    sentence = against[0].sentence if against else ""
     out: dict[int, list[Suggestion]] = {}
     for source in sources:
         chosen = [Suggestion(target=t, fit=best_fit(subject_of(t), against) if against else None, via=via)
@@ -517,8 +529,8 @@ def _suggestions(member: Membership, sources: list[int], against: list[IdealCust
         scored.sort(key=lambda item: (not item[0], -item[1], -item[2], item[3].full_name))
         for _, _, _, p, best, kind in scored[: 2 - len(chosen)]:
             chosen.append(Suggestion(target=p, fit=best, via=f"they know each other: {kind}"))
-        if not chosen and sentence:
-            chosen.append(Suggestion(description=sentence))
+        if not chosen and against:
+            chosen.append(Suggestion(description=_general_ask(source_people.get(source), against)))
         out[source] = chosen
     return out
 
@@ -549,7 +561,7 @@ def call_list(member: Membership, *, today: datetime.date | None = None) -> Call
                                                                          for x in ranked.excluded)})
               .select_related("company")}
     against = profiles(member.workspace_id)
-    suggested = _suggestions(member, listed, against, account_targets)
+    suggested = _suggestions(member, listed, against, account_targets, people)
 
     def entry(e: calllist.Entry) -> CallEntry:
         return CallEntry(person=people[e.candidate.person_id], score=e.score, why=e.why,
