@@ -12,13 +12,15 @@ from django.utils import timezone
 
 from warmline.core.choices import Role
 from warmline.core.models import Membership, Team, TeamMember
+from warmline.core.money import format_money
 from warmline.network import queries as network_queries
 from warmline.network.choices import CompanyRelation, Health, InteractionKind, RelationshipKind
 from warmline.network.models import Company, Interaction, Person, Relationship
+from warmline.paths.queries import account_lists, account_table
 from warmline.referrals.choices import AskOutcome, Moment, StageKind
 from warmline.referrals.models import Ask, Referral
-from warmline.referrals.queries import suggestions_for
-from warmline.targeting import calllist, fit
+from warmline.referrals.queries import source_record, suggestions_for
+from warmline.targeting import calllist, fit, scripts
 from warmline.targeting.models import AskTemplate, IdealCustomerProfile
 
 # --- profiles ------------------------------------------------------------------------------------
@@ -104,11 +106,6 @@ def best_fit(subject: fit.Subject, against: list[IdealCustomerProfile]) -> Profi
     """The profile the subject fits best, or None when no profile could judge it."""
     fits = fits_of(subject, against)
     return fits[0] if fits and fits[0].score is not None else None
-
-
-def person_fits(people, against: list[IdealCustomerProfile]) -> dict[int, ProfileFit | None]:
-    """The best fit of each person (companies loaded), by id: for lists, with no query."""
-    return {p.pk: best_fit(subject_of(p), against) for p in people}
 
 
 # --- the fit distribution over the workspace's companies -------------------------------------------
@@ -388,16 +385,12 @@ def _partners_owed(member: Membership, today: datetime.date) -> list[calllist.Ca
 
 def target_account_lists(member: Membership):
     """The target-account lists of the member's teams: saved by them or a teammate."""
-    from warmline.paths.queries import account_lists
-
     users = Membership.objects.filter(pk__in=teammates(member)).values("user_id")
     return account_lists(member.workspace).filter(created_by__in=users)
 
 
 def _connectors(member: Membership) -> tuple[list[calllist.Candidate], dict[int, list[tuple[Person, str]]]]:
     """The first introducer on the best path into each target account, and whom they would introduce."""
-    from warmline.paths.queries import account_table
-
     entries, seen = [], set()
     for found in target_account_lists(member):
         for line, name, domain in found.entries():
@@ -580,16 +573,12 @@ def call_list(member: Membership, *, today: datetime.date | None = None) -> Call
 
 
 def _money_text(minor_by_currency: dict[str, int]) -> str:
-    from warmline.core.money import format_money
-
     return ", ".join(format_money(v, c) for c, v in sorted(minor_by_currency.items()) if v)
 
 
 def draft_context(member: Membership, source: Person, target: Person | None, *, description: str = "",
                   reason: str = "", profile: IdealCustomerProfile | None = None) -> dict:
     """Everything the ask templates may use, as plain values (the sandbox never sees a model)."""
-    from warmline.referrals.queries import source_record
-
     ws = member.workspace
     if profile is None and target is not None:
         best = best_fit(subject_of(target), profiles(ws.pk))
@@ -661,8 +650,6 @@ class Draft:
 def draft(member: Membership, source: Person, target: Person | None, *, description: str = "", reason: str = "",
           profile: IdealCustomerProfile | None = None) -> Draft:
     """The talking points and the introduction text for asking `source` about `target` (or a description)."""
-    from warmline.targeting import scripts
-
     against = profiles(member.workspace_id)
     target_fit = best_fit(subject_of(target), against) if target is not None else None
     if profile is None and target_fit is not None:
@@ -679,12 +666,3 @@ def draft(member: Membership, source: Person, target: Person | None, *, descript
             texts[kind] = scripts.render(scripts.DEFAULTS[kind], context)
     chosen = profile or (against[0] if against else None)
     return Draft(texts["talking_points"], texts["intro_text"], chosen, target_fit, errors)
-
-
-def fit_counts(people: QuerySet[Person], against: list[IdealCustomerProfile]) -> Counter:
-    """How many of these people fit well, moderately, weakly, or cannot be judged."""
-    counts: Counter = Counter()
-    for p in people.select_related("company"):
-        best = best_fit(subject_of(p), against)
-        counts[best.band if best else "unknown"] += 1
-    return counts
