@@ -177,8 +177,8 @@ def test_a_profile_is_archived_and_restored_with_a_patch(targeting):
     url = f"{PROFILES}/{targeting.profile.public_id}"
     archived = _patch(client, url, {"version": 1, "archived": True})
     assert archived.json()["archived"] is True and archived.json()["version"] == 2
-    assert client.get(f"/api/v1/people/{targeting.pipeline.bob_smith.public_id}/fit").json() == {
-        "best": None, "fits": []}
+    answer = client.get(f"/api/v1/people/{targeting.pipeline.bob_smith.public_id}/fit").json()
+    assert (answer["best"], answer["fits"]) == (None, [])
     restored = _patch(client, url, {"archived": False})
     assert restored.json()["archived"] is False and restored.json()["version"] == 3
     assert IdealCustomerProfile.objects.get().archived is False
@@ -514,3 +514,15 @@ def test_another_workspace_sees_none_of_it(targeting):
     assert outsider.get(PROFILES).json() == []
     assert "source" in _fields(_post(outsider, "/api/v1/asks/draft", {"source": targeting.pipeline.dana.public_id}))
     assert _rows() == before and not AccountList.objects.exists()
+
+
+def test_a_persons_fit_says_how_the_prospects_they_introduced_fit(targeting):
+    from tests.referrals.builders import person, refer
+
+    carol, erin = targeting.world.carol, targeting.pipeline.erin
+    refer(carol, erin, targeting.pipeline.bob_smith)
+    for n in range(2):
+        refer(carol, erin, person(carol, "Poor", f"Fit{n}", "Initech", "Intern"))
+    body = targeting.world.client_for(carol).get(f"/api/v1/people/{erin.public_id}/fit").json()
+    assert body["as_source"] == {"judged": 3, "average_fit": body["as_source"]["average_fit"], "poor_fits": 2,
+                                 "mostly_poor": True}

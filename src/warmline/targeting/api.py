@@ -160,6 +160,17 @@ class FitsOut(Schema):
     fits: list[FitOut] = Field(description="Against each active profile, best first")
 
 
+class ProspectFitsOut(Schema):
+    judged: int = Field(description="Prospects this person introduced whose fit could be judged")
+    average_fit: int | None
+    poor_fits: int = Field(description="Of those, how many were weak fits (below 40)")
+    mostly_poor: bool = Field(description="More than half of two or more were weak fits")
+
+
+class PersonFitsOut(FitsOut):
+    as_source: ProspectFitsOut = Field(description="How well the prospects they introduced fit")
+
+
 class CallTargetOut(Schema):
     id: str
     name: str
@@ -320,11 +331,15 @@ def build_account_list(request: HttpRequest, profile_id: PathId, payload: BuildL
 # --- fit scores -------------------------------------------------------------------------------------
 
 
-@router.get("/people/{person_id}/fit", response=FitsOut, summary="How a person fits each profile")
+@router.get("/people/{person_id}/fit", response=PersonFitsOut,
+            summary="How a person fits each profile, and how the prospects they introduced fit")
 def person_fit(request: HttpRequest, person_id: PathId):
     m = request.membership
     person = network_queries.access_person(m, person_id)
-    return _fits(queries.fits_of(queries.subject_of(person), queries.profiles(m.workspace_id)))
+    against = queries.profiles(m.workspace_id)
+    fits = _fits(queries.fits_of(queries.subject_of(person), against))
+    record = queries.prospect_fit_record(m.workspace_id, person, against)
+    return PersonFitsOut(**fits.model_dump(), as_source=ProspectFitsOut(**record.as_dict()))
 
 
 @router.get("/companies/{company_id}/fit", response=FitsOut,
