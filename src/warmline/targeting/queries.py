@@ -121,7 +121,7 @@ class Distribution:
     buckets: list[tuple[str, int]]  # ("80–100", count), best first
     unknown: int
     good: int  # at or above the threshold
-    top: list[tuple[dict, fit.Fit]]  # the best-fitting companies
+    top: list[tuple[dict, fit.Fit]]  # the best-fitting companies, moderate fits (40) and up
 
     @property
     def peak(self) -> int:
@@ -162,7 +162,7 @@ def distribution(workspace_id: int, criteria: fit.Profile, threshold: int, *, to
         scored.append((row, result))
     scored.sort(key=lambda item: (-item[1].score, -item[1].coverage, item[0]["name"].lower()))
     return Distribution(total=total, buckets=[(f"{low}–{high}", counts[(low, high)]) for low, high in BUCKETS],
-                        unknown=unknown, good=good, top=scored[:top])
+                        unknown=unknown, good=good, top=[s for s in scored if s[1].score >= fit.MODERATE][:top])
 
 
 def companies_fitting(workspace_id: int, profile: IdealCustomerProfile, threshold: int,
