@@ -136,14 +136,6 @@ def test_bands():
         "strong", "strong", "moderate", "moderate", "weak", "weak", "unknown"]
 
 
-def test_the_best_profile_is_the_highest_score_then_the_widest_coverage():
-    a = fit.Fit(80, 0.5, ())
-    b = fit.Fit(80, 1.0, ())
-    c = fit.Fit(None, 0.0, ())
-    assert fit.best({"a": a, "b": b, "c": c}) == ("b", b)
-    assert fit.best({"c": c}) is None
-
-
 def test_the_profile_in_one_sentence():
     profile = Profile(industries=("logistics",), regions=("the Midwest",), size_min=200, size_max=2000)
     assert fit.sentence(profile, who="CFOs", need="rising freight costs.") == (

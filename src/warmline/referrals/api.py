@@ -196,6 +196,11 @@ class PipelineSettings(Schema):
     referral_edit_scope: Literal[*ReferralEditScope.values]
     currency: str = Field(..., min_length=3, max_length=3)
 
+    @staticmethod
+    def of(ws) -> PipelineSettings:
+        return PipelineSettings(contact_within_hours=ws.contact_within_hours, attribution_policy=ws.attribution_policy,
+                                referral_edit_scope=ws.referral_edit_scope, currency=ws.currency)
+
 
 class PipelineSettingsIn(Input, PipelineSettings):
     pass
@@ -204,16 +209,12 @@ class PipelineSettingsIn(Input, PipelineSettings):
 @router.get("/pipeline/settings", response=PipelineSettings, summary="The follow-up clock, attribution policy, "
             "who moves team referrals, default currency")
 def get_settings(request: HttpRequest):
-    ws = request.membership.workspace
-    return PipelineSettings(contact_within_hours=ws.contact_within_hours, attribution_policy=ws.attribution_policy,
-                            referral_edit_scope=ws.referral_edit_scope, currency=ws.currency)
+    return PipelineSettings.of(request.membership.workspace)
 
 
 @router.put("/pipeline/settings", response=PipelineSettings, summary="Change the pipeline settings (admins)")
 def put_settings(request: HttpRequest, payload: PipelineSettingsIn):
-    ws = services.update_pipeline_settings(request.membership, **payload.model_dump())
-    return PipelineSettings(contact_within_hours=ws.contact_within_hours, attribution_policy=ws.attribution_policy,
-                            referral_edit_scope=ws.referral_edit_scope, currency=ws.currency)
+    return PipelineSettings.of(services.update_pipeline_settings(request.membership, **payload.model_dump()))
 
 
 # --- asks ------------------------------------------------------------------------------------------

@@ -401,24 +401,22 @@ def _person_ids(m, public_ids: str) -> list[int]:
 def new_ask(request: HttpRequest) -> HttpResponse:
     """Plan and log an ask; from a warm path the source, the target and the path come filled in."""
     m = request.membership
-    initial = {}
+    initial, picked = {}, {}
     for name in ("source", "target"):
         public_id = request.GET.get(name, "")
         if public_id:
             try:
-                found = network_queries.access_person(m, public_id)
+                picked[name] = network_queries.access_person(m, public_id)
             except Http404:
                 continue
-            initial.update({name: found.public_id, f"{name}_name": found.full_name})
+            initial.update({name: picked[name].public_id, f"{name}_name": picked[name].full_name})
     initial["path"] = request.GET.get("path", "")[:200]
     initial["suggestion"] = request.GET.get("suggestion", "")[:32]
     initial["target_description"] = request.GET.get("describe", "").replace("\x00", "")[:300]
     drafted = None
-    if request.method == "GET" and initial.get("source"):
+    if request.method == "GET" and "source" in picked:
         # Planned from a path or the call list: start from the drafts of what to say.
-        drafted = targeting_queries.draft(m, network_queries.access_person(m, initial["source"]),
-                                          network_queries.access_person(m, initial["target"])
-                                          if initial.get("target") else None,
+        drafted = targeting_queries.draft(m, picked["source"], picked.get("target"),
                                           description=initial["target_description"])
         initial.update(talking_points=drafted.talking_points, intro_text=drafted.intro_text)
     form = forms.AskForm(request.POST or None, initial=initial)
@@ -447,16 +445,9 @@ def new_ask(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, f"Logged your ask of {ask.source.full_name}.")
                 return redirect("referrals:ask", ask_id=ask.public_id)
-    target_person = _initial_person(m, form, "target")
-    context = {"form": form, "planned": bool(initial.get("path") or initial.get("source")),
-               "target_person": target_person, "source_person": _initial_person(m, form, "source"),
-               "drafted": drafted}
+    context = {"form": form, "planned": bool(initial.get("path") or picked.get("source")),
+               "target_person": picked.get("target"), "source_person": picked.get("source"), "drafted": drafted}
     return render(request, "referrals/ask_form.html", context, status=400 if request.method == "POST" else 200)
-
-
-def _initial_person(m, form, name: str) -> Person | None:
-    public_id = form.initial.get(name)
-    return network_queries.access_person(m, public_id) if public_id else None
 
 
 def _ask_page(request: HttpRequest, ask, status: int = 200, **forms_in_use) -> HttpResponse:

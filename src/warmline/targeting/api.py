@@ -286,9 +286,9 @@ def create_profile(request: HttpRequest, payload: ProfileIn):
 @router.post("/profiles/preview", response=DistributionOut,
              summary="How the workspace's companies would fit these criteria, without saving them")
 def preview_profile(request: HttpRequest, payload: ProfileIn):
-    criteria = services.criteria_of(**_profile_fields(payload))
-    threshold = payload.threshold if payload.threshold is not None else 60
-    return DistributionOut(**queries.distribution(request.membership.workspace_id, criteria, threshold).as_dict())
+    shown = services.unsaved_profile(**_profile_fields(payload))
+    return DistributionOut(**queries.distribution(request.membership.workspace_id, shown.criteria(),
+                                                  shown.threshold).as_dict())
 
 
 @router.get("/profiles/{profile_id}", response=ProfileOut, summary="One profile")
@@ -301,13 +301,9 @@ def update_profile(request: HttpRequest, profile_id: PathId, payload: ProfilePat
     m = request.membership
     found = queries.access_profile(m, profile_id)
     fields = _profile_fields(payload)
-    if fields or payload.archived is None:
-        found = services.save_profile(m, found, version=payload.version, channel=Channel.API, **fields)
-    elif payload.version is not None and payload.version != found.version:
-        raise services.StaleVersion("profile", found.version)
-    if payload.archived is not None and payload.archived != found.archived:
-        found = services.archive_profile(m, found, payload.archived)
-    return ProfileOut.build(found)
+    if payload.archived is not None:
+        fields["archived"] = payload.archived
+    return ProfileOut.build(services.save_profile(m, found, version=payload.version, channel=Channel.API, **fields))
 
 
 @router.get("/profiles/{profile_id}/distribution", response=DistributionOut,

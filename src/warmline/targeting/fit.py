@@ -313,14 +313,6 @@ def fit(profile: Profile, subject: Subject) -> Fit:
     return Fit(round(100 * earned / known_weight), known_weight / total, tuple(criteria))
 
 
-def best(fits: Mapping[object, Fit]) -> tuple[object, Fit] | None:
-    """The profile a subject fits best: the highest score, then the widest coverage; None if nothing was judged."""
-    scored = [(key, f) for key, f in fits.items() if f.score is not None]
-    if not scored:
-        return None
-    return max(scored, key=lambda item: (item[1].score, item[1].coverage))
-
-
 SENIORITY_WORDS = {"c_level": "C-level", "vp": "VP", "director": "director", "manager": "manager",
                    "senior": "senior", "entry": "individual-contributor"}
 

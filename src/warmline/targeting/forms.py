@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from warmline.network.choices import Seniority
-from warmline.targeting import fit
+from warmline.targeting import fit, services
 from warmline.targeting.models import IdealCustomerProfile
 
 
@@ -81,18 +82,13 @@ class ProfileForm(forms.Form):
                       weights={d: data[f"weight_{d}"] for d in fit.DIMENSIONS if f"weight_{d}" in data})
         return fields
 
-    def criteria(self) -> fit.Profile:
-        """The criteria as typed so far, for the live preview: unvalidated parts are left out."""
-        data = getattr(self, "cleaned_data", {})
-        fields = self.service_fields() if data else {}
-        return fit.Profile(
-            industries=tuple(fields.get("industries", ())), countries=tuple(fields.get("countries", ())),
-            regions=tuple(fields.get("regions", ())), cities=tuple(fields.get("cities", ())),
-            size_min=fields.get("size_min"), size_max=fields.get("size_max"),
-            functions=tuple(fields.get("functions", ())), seniorities=tuple(fields.get("seniorities", ())),
-            trait_tags=tuple(fields.get("trait_tags", ())), need_keywords=tuple(fields.get("need_keywords", ())),
-            weights={**fit.DEFAULT_WEIGHTS, **fields.get("weights", {})},
-        )
+    def unsaved_profile(self) -> IdealCustomerProfile:
+        """The profile as typed so far, for the live preview: fields with errors are left out."""
+        fields = self.service_fields() if hasattr(self, "cleaned_data") else {}
+        try:
+            return services.unsaved_profile(**fields)
+        except ValidationError as error:
+            return services.unsaved_profile(**{k: v for k, v in fields.items() if k not in error.message_dict})
 
 
 class BuildListForm(forms.Form):

@@ -145,37 +145,32 @@ def _row_subject(row: dict) -> fit.Subject:
     )
 
 
-def distribution(workspace_id: int, criteria: fit.Profile, threshold: int, *, top: int = 8) -> Distribution:
-    """How the workspace's companies fit a profile (saved or being edited): one read of the company columns."""
-    counts: Counter = Counter()
-    unknown = good = total = 0
-    scored = []
+def _company_fits(workspace_id: int, criteria: fit.Profile) -> tuple[int, list[tuple[dict, fit.Fit]]]:
+    """How many companies the workspace has, and those that could be judged with their fit, best first: one
+    read of the company columns."""
+    total, scored = 0, []
     for row in _company_rows(workspace_id).iterator(chunk_size=2000):
         total += 1
         result = fit.fit(criteria, _row_subject(row))
-        if result.score is None:
-            unknown += 1
-            continue
-        if result.score >= threshold:
-            good += 1
-        counts[next(label for label in BUCKETS if label[0] <= result.score <= label[1])] += 1
-        scored.append((row, result))
+        if result.score is not None:
+            scored.append((row, result))
     scored.sort(key=lambda item: (-item[1].score, -item[1].coverage, item[0]["name"].lower()))
+    return total, scored
+
+
+def distribution(workspace_id: int, criteria: fit.Profile, threshold: int, *, top: int = 8) -> Distribution:
+    """How the workspace's companies fit a profile, saved or being edited."""
+    total, scored = _company_fits(workspace_id, criteria)
+    counts = Counter(next(b for b in BUCKETS if b[0] <= f.score <= b[1]) for _, f in scored)
     return Distribution(total=total, buckets=[(f"{low}–{high}", counts[(low, high)]) for low, high in BUCKETS],
-                        unknown=unknown, good=good, top=[s for s in scored if s[1].score >= fit.MODERATE][:top])
+                        unknown=total - len(scored), good=sum(1 for _, f in scored if f.score >= threshold),
+                        top=[s for s in scored if s[1].score >= fit.MODERATE][:top])
 
 
 def companies_fitting(workspace_id: int, profile: IdealCustomerProfile, threshold: int,
                       *, limit: int = 2000) -> list[tuple[dict, fit.Fit]]:
     """Companies scoring at or above `threshold` against the profile, best first."""
-    criteria = profile.criteria()
-    found = []
-    for row in _company_rows(workspace_id).iterator(chunk_size=2000):
-        result = fit.fit(criteria, _row_subject(row))
-        if result.score is not None and result.score >= threshold:
-            found.append((row, result))
-    found.sort(key=lambda item: (-item[1].score, -item[1].coverage, item[0]["name"].lower()))
-    return found[:limit]
+    return [s for s in _company_fits(workspace_id, profile.criteria())[1] if s[1].score >= threshold][:limit]
 
 
 # --- the fit of what a source introduces -----------------------------------------------------------
@@ -330,17 +325,18 @@ def _team_people(member: Membership) -> list[int]:
                                       merged_into__isnull=True).values_list("pk", flat=True))
 
 
-def _happy_clients(member: Membership, employees: list[int]) -> list[calllist.Candidate]:
+def _happy_clients(member: Membership) -> list[calllist.Candidate]:
     """People at client companies with a promoter NPS or good health whom the member's team knows (visibly):
     the clients this team can ask; other teams' clients are theirs to ask."""
+    team = set(_team_people(member))
     happy = Company.objects.filter(workspace_id=member.workspace_id, relation=CompanyRelation.CLIENT).filter(
         Q(nps__gte=9) | Q(health=Health.GOOD)).values("pk")
     visible = Relationship.objects.filter(network_queries.visible_relationships_q(member))
     strongest: dict[int, float] = {}
     for a, b, strength in visible.filter(
-        Q(person_a__in=employees, person_b__company__in=happy) | Q(person_b__in=employees, person_a__company__in=happy)
+        Q(person_a__in=team, person_b__company__in=happy) | Q(person_b__in=team, person_a__company__in=happy)
     ).values_list("person_a_id", "person_b_id", "strength"):
-        other = b if a in employees else a
+        other = b if a in team else a
         strongest[other] = max(strength, strongest.get(other, 0.0))
     chosen = sorted(strongest, key=lambda pk: -strongest[pk])[:PER_KIND]
     people = Person.objects.filter(pk__in=chosen).select_related("company")
@@ -535,9 +531,8 @@ def week_start(day: datetime.date) -> datetime.date:
 def call_list(member: Membership, *, today: datetime.date | None = None) -> CallListView:
     """Whom the member should ask this week, ranked (targeting.calllist), with why and whom to ask for."""
     today = today or timezone.localdate()
-    employees = _team_people(member)
     connectors, account_targets = _connectors(member)
-    candidates = [*_moment_reasons(member, today), *_happy_clients(member, employees),
+    candidates = [*_moment_reasons(member, today), *_happy_clients(member),
                   *_partners_owed(member, today), *connectors, *_dormant(member, today)]
     visible = set(network_queries.people_for(member).filter(pk__in={c.person_id for c in candidates})
                   .values_list("pk", flat=True))
@@ -576,16 +571,10 @@ def _money_text(minor_by_currency: dict[str, int]) -> str:
     return ", ".join(format_money(v, c) for c, v in sorted(minor_by_currency.items()) if v)
 
 
-def draft_context(member: Membership, source: Person, target: Person | None, *, description: str = "",
-                  reason: str = "", profile: IdealCustomerProfile | None = None) -> dict:
+def draft_context(member: Membership, source: Person, target: Person | None, *, description: str,
+                  reason: str, profile: IdealCustomerProfile | None) -> dict:
     """Everything the ask templates may use, as plain values (the sandbox never sees a model)."""
     ws = member.workspace
-    if profile is None and target is not None:
-        best = best_fit(subject_of(target), profiles(ws.pk))
-        profile = best.profile if best else None
-    if profile is None:
-        found = profiles(ws.pk)
-        profile = found[0] if found else None
     record = source_record(member, source)
     history = {"client_since": "", "deals_won": 0, "value_delivered": "", "introductions": record.introductions,
                "introductions_won": record.won, "revenue_credited": _money_text(record.revenue_minor),
@@ -652,8 +641,8 @@ def draft(member: Membership, source: Person, target: Person | None, *, descript
     """The talking points and the introduction text for asking `source` about `target` (or a description)."""
     against = profiles(member.workspace_id)
     target_fit = best_fit(subject_of(target), against) if target is not None else None
-    if profile is None and target_fit is not None:
-        profile = target_fit.profile
+    # The profile asked for, else the one the target fits best, else the first.
+    profile = profile or (target_fit.profile if target_fit else None) or (against[0] if against else None)
     context = draft_context(member, source, target, description=description, reason=reason, profile=profile)
     own = templates_of(member.workspace_id)
     texts, errors = {}, {}
@@ -664,5 +653,4 @@ def draft(member: Membership, source: Person, target: Person | None, *, descript
             # A workspace template that broke (it passed the check when saved): say so, draft from the default.
             errors[kind] = str(error)
             texts[kind] = scripts.render(scripts.DEFAULTS[kind], context)
-    chosen = profile or (against[0] if against else None)
-    return Draft(texts["talking_points"], texts["intro_text"], chosen, target_fit, errors)
+    return Draft(texts["talking_points"], texts["intro_text"], profile, target_fit, errors)

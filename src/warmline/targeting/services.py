@@ -16,7 +16,7 @@ from warmline.targeting.models import AskTemplate, IdealCustomerProfile
 LIST_FIELDS = ("industries", "countries", "regions", "cities", "functions", "seniorities", "trait_tags",
                "need_keywords")
 TEXT_FIELDS = {"name": 80, "who": 120, "summary": 300, "traits": 5000, "need": 200}
-PROFILE_FIELDS = (*TEXT_FIELDS, *LIST_FIELDS, "size_min", "size_max", "weights", "threshold")
+PROFILE_FIELDS = (*TEXT_FIELDS, *LIST_FIELDS, "size_min", "size_max", "weights", "threshold", "archived")
 MAX_LIST_ITEMS = 100
 MAX_ITEM_CHARS = 100
 MAX_SIZE = 10_000_000
@@ -71,11 +71,11 @@ def _clean_weights(value) -> dict[str, int]:
     return cleaned
 
 
-def criteria_of(**fields) -> fit.Profile:
-    """The criteria a profile saved from these fields would have, cleaned the same way, without saving it."""
-    profile = IdealCustomerProfile(name="preview")
-    _apply(profile, {k: v for k, v in fields.items() if k not in TEXT_FIELDS})
-    return profile.criteria()
+def unsaved_profile(**fields) -> IdealCustomerProfile:
+    """A profile as these fields would save it, cleaned the same way, but not saved: what previews show."""
+    profile = IdealCustomerProfile()
+    _apply(profile, fields)
+    return profile
 
 
 def _apply(profile: IdealCustomerProfile, fields: dict) -> None:
@@ -104,6 +104,8 @@ def _apply(profile: IdealCustomerProfile, fields: dict) -> None:
             elif name == "threshold":
                 if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
                     raise ValidationError({name: f"A score from 0 to 100, not {value!r}."})
+            elif name == "archived" and not isinstance(value, bool):
+                raise ValidationError({name: "True or false."})
         except ValidationError as error:
             errors.update({k: v[0] for k, v in error.message_dict.items()})
             continue
@@ -156,17 +158,9 @@ def save_profile(actor: Membership, profile: IdealCustomerProfile | None, *, ver
     return profile
 
 
-@transaction.atomic
 def archive_profile(actor: Membership, profile: IdealCustomerProfile, archived: bool = True) -> IdealCustomerProfile:
     """Archived profiles stop scoring anyone; their settings are kept to restore."""
-    require_admin(actor, "ideal customer profiles")
-    if profile.workspace_id != actor.workspace_id:
-        raise PermissionDenied("Not in your workspace.")
-    profile.archived = archived
-    profile.version += 1
-    profile.updated_at = timezone.now()
-    profile.save(update_fields=["archived", "version", "updated_at"])
-    return profile
+    return save_profile(actor, profile, archived=archived)
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from warmline.core.models import Membership
 from warmline.core.views import _apply_errors
 from warmline.network import queries as network_queries
 from warmline.referrals.services import StaleVersion
-from warmline.targeting import fit, forms, queries, scripts, services
+from warmline.targeting import forms, queries, scripts, services
 from warmline.targeting.models import ScriptKind
 
 
@@ -38,12 +38,10 @@ def profiles(request: HttpRequest) -> HttpResponse:
 
 def _editor(request: HttpRequest, profile, form, status: int = 200) -> HttpResponse:
     m = request.membership
-    criteria = form.criteria() if form.is_bound else (profile.criteria() if profile else forms.ProfileForm().criteria())
-    threshold = (form.cleaned_data.get("threshold") if form.is_bound and hasattr(form, "cleaned_data") else None)
-    threshold = threshold if threshold is not None else (profile.threshold if profile else 60)
+    shown = form.unsaved_profile() if form.is_bound else (profile or form.unsaved_profile())
     context = {
         "profile": profile, "form": form, "can_edit": m.role == Role.ADMIN,
-        "preview": queries.distribution(m.workspace_id, criteria, threshold),
+        "preview": queries.distribution(m.workspace_id, shown.criteria(), shown.threshold),
         "sentence": profile.sentence if profile and not form.is_bound else "",
         "list_form": forms.BuildListForm(initial={"threshold": profile.threshold if profile else 60}),
     }
@@ -94,12 +92,9 @@ def profile_preview(request: HttpRequest) -> HttpResponse:
     m = request.membership
     form = forms.ProfileForm(request.POST)
     form.is_valid()  # the preview shows what is valid so far; errors appear on saving
-    threshold = form.cleaned_data.get("threshold")
-    preview = queries.distribution(m.workspace_id, form.criteria(), threshold if threshold is not None else 60)
-    data = form.cleaned_data
-    sentence = data.get("summary") or fit.sentence(form.criteria(), who=data.get("who") or "",
-                                                   need=data.get("need") or "")
-    return render(request, "targeting/_preview.html", {"preview": preview, "sentence": sentence})
+    shown = form.unsaved_profile()
+    preview = queries.distribution(m.workspace_id, shown.criteria(), shown.threshold)
+    return render(request, "targeting/_preview.html", {"preview": preview, "sentence": shown.sentence})
 
 
 @require_POST
