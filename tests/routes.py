@@ -20,6 +20,7 @@ PUBLIC_ROUTES = {
     "password_reset_complete",
     "open_invitation",
     "accept_invitation",
+    "calendar_feed",
 }
 
 _PARAM = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "warmline.paths",
     "warmline.referrals",
     "warmline.targeting",
+    "warmline.followups",
 ]
 
 MIDDLEWARE = [

@@ -51,6 +51,7 @@ urlpatterns = [
     path("network/", include("warmline.network.urls")),
     path("paths/", include("warmline.paths.urls")),
     path("targeting/", include("warmline.targeting.urls")),
+    path("followups/", include("warmline.followups.urls")),
     path("", include("warmline.referrals.urls")),
     path("api/v1/", _api_urls()),
 ]

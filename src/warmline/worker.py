@@ -1,8 +1,9 @@
-"""The background worker: claims queued jobs from the database and runs them.
+"""The background worker: claims due work from the database and does it.
 
 No broker: each kind of job is a table, and claiming is a conditional UPDATE
 (FOR UPDATE SKIP LOCKED on PostgreSQL), so several workers never take the
-same job. Today the jobs are imports.
+same job. Today the jobs are imports, the time-based follow-up rules, the
+digests and weekly reports, and the emails of the outbox.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ import threading
 import time
 
 from django.db import close_old_connections
+from django.utils import timezone
 
+from warmline.followups import jobs, outbox
 from warmline.network import changes, importing
 from warmline.network import services as network_services
 
@@ -23,15 +26,29 @@ log = logging.getLogger("warmline.worker")
 
 class Worker:
     PRUNE_EVERY_SECONDS = 3600
+    # The follow-up rules, digests and reports are due by the hour; a look a minute is plenty.
+    PERIODIC_EVERY_SECONDS = 60
 
-    def __init__(self, *, poll_seconds: float = 1.0, parent_pid: int | None = None):
+    def __init__(self, *, poll_seconds: float = 1.0, parent_pid: int | None = None, periodic: bool = True):
         self.poll_seconds = poll_seconds
+        # False: imports and the outbox only (tests of imports, whatever the day and hour).
+        self.periodic = periodic
         self.parent_pid = parent_pid
         self.stop = threading.Event()
         self.pruned_at = 0.0
+        self.periodic_at: float | None = None
 
     def run_once(self) -> int:
-        """Run every job that is due now; returns how many ran. Stops early when asked to stop."""
+        """Run every job that is due now; returns how much work was done (imports run, tasks and emails made,
+        emails sent). Stops early when asked to stop, after the current import or email."""
+        done = self._run_imports()
+        if self.periodic and not self.stop.is_set():
+            done += self._run_periodic()
+        if not self.stop.is_set():
+            done += outbox.send_due(stop=self.stop)
+        return done
+
+    def _run_imports(self) -> int:
         done = 0
         while not self.stop.is_set():
             run = network_services.claim_next_import()
@@ -52,6 +69,17 @@ class Worker:
                 log.info("deleted %s graph change notes older than %s", pruned, changes.KEEP_NOTES)
         return done
 
+    def _run_periodic(self) -> int:
+        if self.periodic_at is not None and time.monotonic() - self.periodic_at < self.PERIODIC_EVERY_SECONDS:
+            return 0
+        self.periodic_at = time.monotonic()
+        try:
+            return jobs.run_periodic(timezone.now())
+        except Exception:
+            # Logged and tried again in a minute; the imports and the outbox go on meanwhile.
+            log.exception("the periodic follow-up jobs failed")
+            return 0
+
     def run_forever(self) -> None:
         while not self.stop.is_set():
             close_old_connections()
@@ -70,4 +98,3 @@ class Worker:
 
         signal.signal(signal.SIGTERM, request_stop)
         signal.signal(signal.SIGINT, request_stop)
-

@@ -56,6 +56,7 @@ def _objects_of_acme(world):
         "stage_id": Stage.objects.filter(workspace=world.acme).order_by("-position").first().public_id,
         "suggestion_id": moment.public_id,
         "profile_id": profile.public_id,
+        "task_id": referral.tasks.get(kind="thank_source").public_id,
     }
 
 

@@ -44,7 +44,7 @@ def test_it_imports_a_linkedin_file_and_shows_who_knows_whom(page: Page, live_se
     # A mark on the page that a reload would wipe: the summary must arrive by polling.
     page.evaluate("window.stillTheSamePage = true")
 
-    assert Worker().run_once() == 1
+    assert Worker(periodic=False).run_once() == 1
 
     summary = page.locator("#import-progress")
     expect(summary.get_by_text("Done", exact=True)).to_be_visible()
@@ -149,7 +149,7 @@ def _realistic_network(world) -> dict:
     ).encode())
     services.queue_import(alice, fmt="linkedin", owner=alice, filename="export.zip",
                           data=b"PK\x03\x04 not a csv at all\n")
-    Worker().run_once()
+    Worker(periodic=False).run_once()
     for name, domain, industry, count, city, country, tags in (
         ("Initech", "initech.example", "Software", 350, "Austin", "United States", ["target account"]),
         ("Globex", "globex.example", "Energy", 12000, "Berlin", "Germany", ["target account", "enterprise"]),

@@ -50,7 +50,7 @@ def test_it_queues_an_upload_and_reports_the_summary_once_the_worker_ran_it(worl
     assert response["Location"] == run["links"]["self"]
     assert ImportRun.objects.get(public_id=run["id"]).created_via == "api"
 
-    assert Worker().run_once() == 1
+    assert Worker(periodic=False).run_once() == 1
     done = client.get(f"/api/v1/imports/{run['id']}").json()
     assert (done["status"], done["stage"], done["rows_read"], done["error"], done["error_line"]) == (
         "done", "", 3, "", None
@@ -67,7 +67,7 @@ def test_it_queues_an_upload_and_reports_the_summary_once_the_worker_ran_it(worl
 def test_it_fails_a_file_that_is_not_the_declared_format_and_says_where(world):
     client = world.client_for(world.carol)
     run = _upload(client, data=VCARD, name="contacts.vcf", owner=world.carol.public_id).json()
-    Worker().run_once()
+    Worker(periodic=False).run_once()
     failed = client.get(f"/api/v1/imports/{run['id']}").json()
     assert failed["status"] == "failed" and failed["summary"] is None
     assert failed["error"] and failed["error_line"] == 1
@@ -77,10 +77,10 @@ def test_it_fails_a_file_that_is_not_the_declared_format_and_says_where(world):
 def test_it_creates_nothing_when_the_same_file_is_uploaded_again(world):
     client = world.client_for(world.carol)
     _upload(client, owner="carol@acme.test")
-    Worker().run_once()
+    Worker(periodic=False).run_once()
     people, ties = Person.objects.count(), Relationship.objects.count()
     again = _upload(client, owner="carol@acme.test").json()
-    Worker().run_once()
+    Worker(periodic=False).run_once()
     summary = client.get(f"/api/v1/imports/{again['id']}").json()["summary"]
     assert (summary["people_created"], summary["companies_created"], summary["relationships_created"]) == (0, 0, 0)
     assert summary["people_matched"] == 2
@@ -119,7 +119,7 @@ def test_it_takes_a_mapping_as_repeated_fields_or_as_json(world):
     for response in (pairs, as_json):
         assert response.status_code == 202, response.content
         assert response.json()["mapping"] == {"Name": "full_name", "E-mail": "email"}
-    assert Worker().run_once() == 2
+    assert Worker(periodic=False).run_once() == 2
     first = client.get(f"/api/v1/imports/{pairs.json()['id']}").json()["summary"]
     second = client.get(f"/api/v1/imports/{as_json.json()['id']}").json()["summary"]
     assert (first["people_created"], second["people_created"], second["people_matched"]) == (1, 0, 1)

@@ -19,7 +19,7 @@ CONNECTIONS = (
 @pytest.fixture
 def jane(world):
     services.queue_import(world.bob, fmt="linkedin", data=CONNECTIONS, filename="Connections.csv", owner=world.bob)
-    assert Worker().run_once() == 1
+    assert Worker(periodic=False).run_once() == 1
     return Person.objects.get(full_name="Jane Doe")
 
 

@@ -118,10 +118,10 @@ def _grow(world, n):
 def test_it_lists_companies_in_constant_queries(world, django_assert_num_queries):
     client = world.client_for(world.carol)
     _grow(world, 2)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         assert client.get("/network/companies/").status_code == 200
     _grow(world, 18)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         assert client.get("/network/companies/").content.decode().count("Company ") >= 20
 
 
@@ -141,8 +141,8 @@ def test_it_maps_a_company_in_constant_queries(world, django_assert_num_queries)
             services.log_interaction(world.carol, person, kind="meeting", occurred_on=datetime.date(2026, 1, 5))
 
     grow(2)
-    with django_assert_num_queries(24):
+    with django_assert_num_queries(25):
         assert client.get(f"/network/companies/{target.public_id}/").status_code == 200
     grow(18)
-    with django_assert_num_queries(24):
+    with django_assert_num_queries(25):
         assert "<strong>20 of 20 people</strong>" in client.get(f"/network/companies/{target.public_id}/").content.decode()

@@ -154,9 +154,9 @@ def _grow(world, n):
 def test_it_lists_people_in_constant_queries(world, django_assert_num_queries):
     client = world.client_for(world.carol)
     _grow(world, 2)
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(22):
         assert client.get("/network/").status_code == 200
     _grow(world, 18)
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(22):
         assert rows(client.get("/network/").content.decode()).count("Bob Manager") >= 20
-    assert _queries(client, f"/network/?q=grown&known_by={world.bob.public_id}") == 23
+    assert _queries(client, f"/network/?q=grown&known_by={world.bob.public_id}") == 24

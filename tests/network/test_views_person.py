@@ -222,9 +222,9 @@ def _grow(world, jane, n):
 def test_it_shows_a_person_in_constant_queries(world, jane, django_assert_num_queries):
     client = world.client_for(world.carol)
     _grow(world, jane, 2)
-    with django_assert_num_queries(33):
+    with django_assert_num_queries(34):
         assert client.get(f"/network/people/{jane.public_id}/").status_code == 200
     _grow(world, jane, 18)
-    with django_assert_num_queries(33):
+    with django_assert_num_queries(34):
         html = client.get(f"/network/people/{jane.public_id}/").content.decode()
     assert "Showing 20 of 20" in html and html.count('<li class="tie">') == 21  # Bob, and Jane's twenty friends

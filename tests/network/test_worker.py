@@ -18,7 +18,7 @@ def test_it_runs_a_queued_import_and_keeps_its_summary(world):
     run = _queue(world)
     assert run.status == "queued"
 
-    assert Worker().run_once() == 1
+    assert Worker(periodic=False).run_once() == 1
 
     run.refresh_from_db()
     assert run.status == "done"

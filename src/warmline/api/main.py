@@ -85,6 +85,7 @@ def on_http_error(request, exc: HttpError):
 
 def _mount() -> None:
     from warmline.core.api import router as core_router
+    from warmline.followups.api import router as followups_router
     from warmline.network.api import router as network_router
     from warmline.paths.api import router as paths_router
     from warmline.referrals.api import router as referrals_router
@@ -96,6 +97,7 @@ def _mount() -> None:
     # Before the pipeline's: /asks/draft must not be taken for the ask with id "draft".
     api.add_router("", targeting_router)
     api.add_router("", referrals_router)
+    api.add_router("", followups_router)
 
 
 _mount()

@@ -11,7 +11,7 @@ def shell(request):
     return {
         "membership": membership,
         "workspace": membership.workspace,
-        "nav_areas": areas_for(request.path),
+        "nav_areas": areas_for(request.path, membership),
         "other_workspaces": lambda: [
             m.workspace for m in queries.memberships_of(request.user) if m.workspace_id != membership.workspace_id
         ],

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.module_loading import import_string
 
 
 @dataclass(frozen=True)
@@ -14,6 +15,8 @@ class Area:
     url_name: str
     # URL prefix that marks the area as current.
     prefix: str
+    # A function of the membership giving a number to show beside the label ("3 due"), as a dotted path.
+    count: str = ""
 
 
 AREAS = [
@@ -22,13 +25,13 @@ AREAS = [
     Area("Paths", "paths:home", "/paths/"),
     Area("Targeting", "targeting:home", "/targeting/"),
     Area("Referrals", "referrals:home", "/referrals/"),
-    Area("Follow-ups", "followups:home", "/followups/"),
+    Area("Follow-ups", "followups:home", "/followups/", count="warmline.followups.queries.due_count"),
     Area("Insights", "insights:home", "/insights/"),
     Area("Settings", "settings_home", "/settings/"),
 ]
 
 
-def areas_for(path: str) -> list[dict]:
+def areas_for(path: str, membership=None) -> list[dict]:
     items = []
     for area in AREAS:
         try:
@@ -36,5 +39,7 @@ def areas_for(path: str) -> list[dict]:
         except NoReverseMatch:
             continue
         current = path == "/" if area.prefix == "/" else path.startswith(area.prefix)
-        items.append({"label": area.label, "url": url, "current": current})
+        count = import_string(area.count)(membership) if area.count and membership is not None else 0
+        items.append({"label": area.label, "url": url, "current": current, "counted": bool(area.count),
+                      "count": count})
     return items

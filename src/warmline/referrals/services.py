@@ -21,7 +21,7 @@ from warmline.core.models import Membership, Workspace
 from warmline.core.money import Money, MoneyError, check_currency
 from warmline.network import changes
 from warmline.network.models import Company, Person
-from warmline.referrals import attribution, queries
+from warmline.referrals import attribution, events, queries
 from warmline.referrals.choices import (
     DEFAULT_STAGES,
     AskChannel,
@@ -346,6 +346,7 @@ def update_ask(actor: Membership, ask: Ask, *, version: int | None = None, via: 
     ask.version += 1
     ask.updated_at = now
     ask.save(update_fields=[*fields, "outcome_at", "version", "updated_at"])
+    events.ask_updated.send(Ask, ask=ask, actor=actor, at=now, via=via)
     return ask
 
 
@@ -453,6 +454,7 @@ def record_referral(
                             created_by=actor.user, created_via=via, created_at=now)
     # The warm-path ranking counts introductions per connector.
     changes.note(workspace.pk, people=[source.pk])
+    events.introduction_recorded.send(Referral, referral=referral, actor=actor, at=now, via=via)
     return referral
 
 
@@ -559,6 +561,7 @@ def move_referral(
         actor=actor, changed_at=now, seconds_in_from=max(0, int((now - referral.stage_entered_at).total_seconds())),
         created_by=actor.user, created_via=via, created_at=now,
     )
+    from_stage = referral.stage
     referral.stage, referral.status, referral.stage_entered_at = stage, stage.kind, now
     _bump(referral, now, *fields)
     if stage.kind in (StageKind.WON, StageKind.LOST):
@@ -570,6 +573,8 @@ def move_referral(
                       "membership_id": referral.owner_id, "occurred_on": today, "created_by": actor.user,
                       "created_via": Channel.RULE},
         )
+    events.referral_moved.send(Referral, referral=referral, from_stage=from_stage, to_stage=stage, actor=actor, at=now,
+                               via=via)
     return referral
 
 
@@ -594,9 +599,12 @@ def reopen_referral(actor: Membership, referral: Referral, stage: Stage | None =
         actor=actor, changed_at=now, seconds_in_from=max(0, int((now - referral.stage_entered_at).total_seconds())),
         reopened=True, created_by=actor.user, created_via=via, created_at=now,
     )
+    from_stage = referral.stage
     referral.stage, referral.status, referral.stage_entered_at = stage, stage.kind, now
     referral.closed_on, referral.lost_reason = None, ""
     _bump(referral, now, "stage", "status", "stage_entered_at", "closed_on", "lost_reason")
+    events.referral_moved.send(Referral, referral=referral, from_stage=from_stage, to_stage=stage, actor=actor, at=now,
+                               via=via)
     return referral
 
 
@@ -618,8 +626,10 @@ def reassign_referral(actor: Membership, referral: Referral, owner: Membership, 
     OwnerChange.objects.create(workspace_id=referral.workspace_id, referral=referral, from_owner=referral.owner,
                                to_owner=owner, actor=actor, changed_at=now, created_by=actor.user, created_via=via,
                                created_at=now)
+    from_owner = referral.owner
     referral.owner = owner
     _bump(referral, now, "owner")
+    events.referral_reassigned.send(Referral, referral=referral, from_owner=from_owner, actor=actor, at=now, via=via)
     return referral
 
 

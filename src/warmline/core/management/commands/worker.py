@@ -4,7 +4,11 @@ from warmline.worker import Worker
 
 
 class Command(BaseCommand):
-    help = "Run background jobs (imports queued from the web UI and the API) until stopped."
+    help = (
+        "Run background jobs until stopped: imports queued from the web UI and the API, the time-based follow-up "
+        "rules, digests and weekly reports, and the emails of the outbox. SIGTERM or SIGINT finishes the current "
+        "import or email, then exits."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="Run what is due now, then exit (for cron, tests).")

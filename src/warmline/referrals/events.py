@@ -1,0 +1,16 @@
+"""What happens in the pipeline, for other apps to act on (follow-up rules, later rewards).
+
+Sent inside the transaction of the change, so that what a receiver writes (a task, an email in the outbox)
+commits or rolls back with it. Receivers get the actor, `at` (the time of the change) and `via` (the channel).
+"""
+
+from django.dispatch import Signal
+
+# referral, actor, at, via
+introduction_recorded = Signal()
+# referral, from_stage, to_stage, actor, at, via  (also sent when a closed referral is reopened)
+referral_moved = Signal()
+# referral, from_owner, actor, at, via
+referral_reassigned = Signal()
+# ask, actor, at, via: its outcome or follow-up date may have changed
+ask_updated = Signal()
