@@ -175,7 +175,7 @@ def test_an_agreed_ask_without_introduction_gets_a_follow_up_at_exactly_seven_da
     assert rules.run_time_rules(T0 + 7 * DAY) == 1
     task = Task.objects.get(kind="follow_up_ask")
     assert (task.ask, task.person, task.assignee) == (asked, pipeline.dana, world.carol)
-    assert task.due_at == T0 + 7 * DAY
+    assert task.due_at == T0 + 7 * DAY + 8 * HOUR  # by 17:00 UTC that day
     assert "agreed to introduce you to Bob Smith 7 days ago" in task.reason
     assert rules.run_time_rules(T0 + 8 * DAY) == 0
     # The introduction comes: the follow-up is closed.
@@ -188,6 +188,13 @@ def test_the_follow_up_date_set_on_the_ask_wins(world, pipeline):
     referrals.update_ask(world.carol, asked, follow_up_on=(T0 + 3 * DAY).date(), at=T0)
     assert rules.run_time_rules(T0 + 2 * DAY) == 0
     assert rules.run_time_rules(T0 + 3 * DAY) == 1
+    assert Task.objects.get(kind="follow_up_ask").due_at == T0 + 3 * DAY + 8 * HOUR
+
+
+def test_a_task_found_after_the_end_of_the_day_is_due_at_once(world, pipeline):
+    _agreed_ask(world, pipeline)
+    rules.run_time_rules(T0 + 7 * DAY + 10 * HOUR)
+    assert Task.objects.get(kind="follow_up_ask").due_at == T0 + 7 * DAY + 10 * HOUR
 
 
 def test_asks_with_an_introduction_or_declined_get_no_follow_up(world, pipeline):
@@ -212,6 +219,7 @@ def test_a_quiet_source_gets_a_reconnect_task_once_per_quiet_spell(world, pipeli
     assert rules.run_time_rules(T0 + 90 * DAY) == 1
     task = Task.objects.get(kind="reconnect")
     assert (task.person, task.assignee) == (pipeline.dana, world.carol)
+    assert task.due_at == T0 + 90 * DAY + 8 * HOUR
     assert "nobody has been in touch for 90 days" in task.reason
     assert rules.run_time_rules(T0 + 91 * DAY) == 0
     # Someone gets in touch: the task closes; a new quiet spell makes a new one.

@@ -3,6 +3,7 @@ network, its warm paths and its year of referral selling."""
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter, defaultdict
 from datetime import date
 
@@ -10,6 +11,7 @@ import pytest
 from django.db import transaction
 from django.db.models import Count, Q
 from django.test import override_settings
+from django.utils import timezone
 
 from warmline.core.choices import Channel, Sharing
 from warmline.core.demo import PEOPLE
@@ -324,3 +326,26 @@ def test_the_demo_has_profiles_client_health_and_a_real_call_list_for_every_rep(
             kinds.update({w.split(" ")[0] for w in e.why})
     # Wins, thanks, happy clients, connectors and quiet sources all feed the lists.
     assert {"Became", "Thanked", "Happy", "Best"} <= set(kinds), kinds
+
+
+def test_the_demo_followed_up_its_history_and_leaves_a_believable_today_list(northwind):
+    from warmline.followups import queries as followups
+    from warmline.followups.models import NotificationSettings, OutboxMessage, Task
+    from warmline.referrals.models import Referral
+
+    tasks = Task.objects.filter(workspace=northwind)
+    # Every introduction made its contact and thank-you tasks as the year went by.
+    assert tasks.filter(kind="thank_source").count() == Referral.objects.filter(workspace=northwind).count()
+    assert {"contact_prospect", "thank_source", "tell_source", "congratulate", "ask_lost", "reconnect"} <= set(
+        tasks.values_list("kind", flat=True))
+    # History is done; what is open is recent or coming.
+    assert tasks.filter(status="done").count() > 10 * tasks.filter(status="open").count()
+    assert not tasks.filter(status="open", due_at__lt=timezone.now() - datetime.timedelta(days=4)).exists()
+    lists = [followups.today_list(m) for m in Membership.objects.filter(workspace=northwind)]
+    assert sum(len(t.overdue) for t in lists) >= 3 and sum(len(t.upcoming) for t in lists) >= 10
+    admin = Membership.objects.get(workspace=northwind, user__email="admin@example.com")
+    assert not followups.today_list(admin).empty
+    # The demo's history sent no email; everyone reads a daily digest.
+    assert not OutboxMessage.objects.filter(workspace=northwind).exists()
+    assert set(NotificationSettings.objects.filter(workspace=northwind).values_list("email_mode", flat=True)) == {
+        "digest"}

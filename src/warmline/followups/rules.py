@@ -26,6 +26,7 @@ from warmline.referrals.models import Ask, Referral, Stage
 
 # Time rules look back this far past their delay: an ask agreed a year ago is history, not a follow-up.
 LOOK_BACK_DAYS = 30
+END_OF_DAY = datetime.time(17, 0)
 
 
 @dataclass(frozen=True)
@@ -207,6 +208,13 @@ def _start(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC)
 
 
+def end_of_working_day(at: datetime.datetime) -> datetime.datetime:
+    """Tasks that fall due as time passes are due by 17:00 UTC that day (or at once, when found later), so that the
+    worker's finding one is not already "overdue"."""
+    close = datetime.datetime.combine(at.date(), END_OF_DAY, tzinfo=datetime.UTC)
+    return max(close, at)
+
+
 def follow_up_asks(workspace: Workspace, now: datetime.datetime, setting: RuleSetting) -> int:
     """Agreed asks with no introduction after the rule's delay (or on the follow-up date the rep set)."""
     threshold = now - setting.delay
@@ -223,7 +231,8 @@ def follow_up_asks(workspace: Workspace, now: datetime.datetime, setting: RuleSe
     )
     made = 0
     for ask in asks:
-        due = _start(ask.follow_up_on) if ask.follow_up_on else ask.outcome_at + setting.delay
+        due = end_of_working_day(max(_start(ask.follow_up_on) if ask.follow_up_on else ask.outcome_at + setting.delay,
+                                     now))
         days = (now.date() - ask.asked_on).days
         task = make_task(
             workspace_id=workspace.pk, kind=RuleKind.FOLLOW_UP_ASK, key=_key(RuleKind.FOLLOW_UP_ASK, ask.public_id),
@@ -275,7 +284,7 @@ def quiet_sources(workspace: Workspace, now: datetime.datetime, setting: RuleSet
             workspace_id=workspace.pk, kind=RuleKind.RECONNECT, key=key, assignee=owner,
             title=f"Reconnect with {person.full_name}",
             reason=f"{person.full_name} has introduced clients to us; nobody has been in touch for {days} days.",
-            due_at=max(_start(last) + setting.delay, now), at=now, person=person)
+            due_at=end_of_working_day(max(_start(last) + setting.delay, now)), at=now, person=person)
         made += task is not None
     return made
 
