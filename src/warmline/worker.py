@@ -26,8 +26,9 @@ log = logging.getLogger("warmline.worker")
 
 class Worker:
     PRUNE_EVERY_SECONDS = 3600
-    # The follow-up rules, digests and reports are due by the hour; a look a minute is plenty.
-    PERIODIC_EVERY_SECONDS = 60
+    # The time rules, digests and reports are due by the day (digests by the hour): a look every 5 minutes is plenty,
+    # and keeps the scans of every workspace rare.
+    PERIODIC_EVERY_SECONDS = 300
 
     def __init__(self, *, poll_seconds: float = 1.0, parent_pid: int | None = None, periodic: bool = True):
         self.poll_seconds = poll_seconds
