@@ -115,6 +115,10 @@ EMAIL_BACKEND = _email.pop("EMAIL_BACKEND")
 globals().update(_email)
 DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", "Warmline <warmline@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The hour (UTC) from which the daily digests, and on Mondays the weekly reports, go out.
+WARMLINE_DIGEST_HOUR = env.integer("WARMLINE_DIGEST_HOUR", 7, minimum=0)
+if WARMLINE_DIGEST_HOUR > 23:
+    raise env.SettingError(f"WARMLINE_DIGEST_HOUR: an hour from 0 to 23 (UTC), not {WARMLINE_DIGEST_HOUR}.")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -248,3 +248,18 @@ def test_switched_off_time_rules_make_nothing(world, pipeline):
 def test_email_mode_defaults_to_immediate(world):
     assert not NotificationSettings.objects.exists()
     assert rules.email_mode_of(world.carol) == "immediate"
+
+
+def test_an_unanswered_ask_gets_a_follow_up_on_the_date_the_rep_planned(world, pipeline):
+    ask(world.carol, pipeline.dana, pipeline.bob_smith, follow_up_on=(T0 + 4 * DAY).date())
+    assert rules.run_time_rules(T0 + 3 * DAY) == 0
+    assert rules.run_time_rules(T0 + 4 * DAY) == 1
+    assert "no answer yet" in Task.objects.get(kind="follow_up_ask").reason
+
+
+def test_day_rules_take_whole_days(world):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as error:
+        services.save_rule(world.alice, "reconnect", enabled=True, delay_hours=90 * 24 + 1)
+    assert "multiple of 24 hours" in str(error.value) and "delay_hours" in error.value.message_dict

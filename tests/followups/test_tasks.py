@@ -119,3 +119,17 @@ def test_adding_a_task_by_hand(world, pipeline):
         services.add_task(world.carol, title="   ", due_at=T0 + DAY)
     with pytest.raises(PermissionDenied):
         services.add_task(world.charlie, title="Sneaky", due_at=T0 + DAY, person=pipeline.dana)
+
+
+def test_logging_the_first_call_on_the_contact_task_moves_the_referral_to_contacted(world, pipeline, introduced):
+    services.complete_task(world.carol, _task("contact_prospect"), log="call", at=T0 + 2 * HOUR)
+    introduced.refresh_from_db()
+    assert introduced.stage == pipeline.stage("Contacted")
+    assert introduced.first_contact_at == T0 + 2 * HOUR and introduced.first_contact_seconds == 7200
+    assert _task("contact_prospect").outcome == "Done: call logged"
+
+
+def test_marking_the_contact_task_done_without_a_log_leaves_the_pipeline_alone(world, pipeline, introduced):
+    services.complete_task(world.carol, _task("contact_prospect"), at=T0 + 2 * HOUR)
+    introduced.refresh_from_db()
+    assert introduced.stage == pipeline.stage("Introduced") and introduced.first_contact_at is None

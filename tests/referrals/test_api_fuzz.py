@@ -37,7 +37,8 @@ def _body(data, fields, ids, extra=None):
               "outcome": st.sampled_from(["agreed", "declined", "maybe"]), "version": st.integers(-1, 5),
               "asked_on": st.dates().map(str), "closed_on": st.dates().map(str),
               "introduced_at": st.sampled_from(["2026-01-01T09:00:00Z", "2026-01-01T09:00:00", "2999-01-01T00:00Z",
-                                                "yesterday"]),
+                                                "yesterday", "2026-01-01T09:00:00+23:59",
+                                                "0001-01-01T00:00:00+05:00"]),
               "path": st.lists(ids, max_size=5), "intel": st.dictionaries(st.sampled_from(
                   ["how_they_know", "obstacles", "mood"]), plausible, max_size=2), **(extra or {})}
     keys = data.draw(st.lists(st.sampled_from(fields), max_size=7, unique=True))

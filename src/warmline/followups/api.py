@@ -123,7 +123,10 @@ class NotificationsIn(Input):
 def _aware(value: datetime, field: str) -> datetime:
     if timezone.is_naive(value):
         raise ValidationError({field: "Give a time zone (e.g. 2026-12-01T09:00:00Z)."})
-    return value
+    try:
+        return value.astimezone(timezone.get_fixed_timezone(0))  # in UTC: PostgreSQL refuses offsets beyond ±15:59
+    except OverflowError:
+        raise ValidationError({field: f"{value.isoformat()} is out of range."}) from None
 
 
 def _tasks_of(request: HttpRequest, member_id: str):

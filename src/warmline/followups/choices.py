@@ -48,7 +48,7 @@ class TaskStatus(models.TextChoices):
 class EmailMode(models.TextChoices):
     IMMEDIATE = "immediate", "Immediately, one email per task"
     DIGEST = "digest", "In a daily digest"
-    OFF = "off", "Never"
+    OFF = "off", "Never (no email at all, not even the weekly report)"
 
 
 class MessageKind(models.TextChoices):

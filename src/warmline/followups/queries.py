@@ -20,14 +20,19 @@ UPCOMING_DAYS = 7
 
 
 def task_scope(viewer: Membership) -> list[int] | None:
-    """Members whose tasks the viewer sees; None for everyone (admins)."""
-    if viewer.role == Role.ADMIN:
-        return None
-    ids = {viewer.pk}
-    if viewer.role == Role.MANAGER:
-        managed = Team.objects.filter(workspace_id=viewer.workspace_id, manager=viewer)
-        ids |= set(TeamMember.objects.filter(team__in=managed).values_list("membership_id", flat=True))
-    return sorted(ids)
+    """Members whose tasks the viewer sees; None for everyone (admins). Cached on the viewer."""
+    cached = getattr(viewer, "_task_scope", False)
+    if cached is not False:
+        return cached
+    scope = None
+    if viewer.role != Role.ADMIN:
+        ids = {viewer.pk}
+        if viewer.role == Role.MANAGER:
+            managed = Team.objects.filter(workspace_id=viewer.workspace_id, manager=viewer)
+            ids |= set(TeamMember.objects.filter(team__in=managed).values_list("membership_id", flat=True))
+        scope = sorted(ids)
+    viewer._task_scope = scope
+    return scope
 
 
 def tasks_for(viewer: Membership) -> QuerySet[Task]:

@@ -216,15 +216,16 @@ def end_of_working_day(at: datetime.datetime) -> datetime.datetime:
 
 
 def follow_up_asks(workspace: Workspace, now: datetime.datetime, setting: RuleSetting) -> int:
-    """Agreed asks with no introduction after the rule's delay (or on the follow-up date the rep set)."""
+    """Agreed asks with no introduction after the rule's delay; asks agreed or still unanswered on the follow-up
+    date the rep set."""
     threshold = now - setting.delay
     oldest = threshold - datetime.timedelta(days=LOOK_BACK_DAYS)
     asks = (
-        Ask.objects.filter(workspace_id=workspace.pk, outcome=AskOutcome.AGREED, referrals__isnull=True,
-                           asked_by__is_active=True)
-        .filter(Q(follow_up_on__isnull=True, outcome_at__lte=threshold, outcome_at__gte=oldest)
-                | Q(follow_up_on__isnull=False, follow_up_on__lte=now.date(),
-                    follow_up_on__gte=oldest.date()))
+        Ask.objects.filter(workspace_id=workspace.pk, referrals__isnull=True, asked_by__is_active=True)
+        .filter(Q(outcome=AskOutcome.AGREED, follow_up_on__isnull=True, outcome_at__lte=threshold,
+                  outcome_at__gte=oldest)
+                | Q(outcome__in=[AskOutcome.AGREED, AskOutcome.PENDING], follow_up_on__isnull=False,
+                    follow_up_on__lte=now.date(), follow_up_on__gte=oldest.date()))
         .exclude(tasks__kind=RuleKind.FOLLOW_UP_ASK)
         .select_related("source", "target", "asked_by__user")
         .order_by("id")
@@ -237,8 +238,10 @@ def follow_up_asks(workspace: Workspace, now: datetime.datetime, setting: RuleSe
         task = make_task(
             workspace_id=workspace.pk, kind=RuleKind.FOLLOW_UP_ASK, key=_key(RuleKind.FOLLOW_UP_ASK, ask.public_id),
             assignee=ask.asked_by, title=f"Follow up with {ask.source.full_name}",
-            reason=f"{ask.source.full_name} agreed to introduce you to {ask.target_label} {days} days ago; no "
-                   "introduction yet.",
+            reason=(f"{ask.source.full_name} agreed to introduce you to {ask.target_label} {days} days ago; no "
+                    "introduction yet." if ask.outcome == AskOutcome.AGREED else
+                    f"You asked {ask.source.full_name} for an introduction to {ask.target_label} {days} days ago "
+                    "and planned to follow up today; no answer yet."),
             due_at=due, at=now, person=ask.source, ask=ask)
         made += task is not None
     return made

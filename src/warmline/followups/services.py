@@ -16,6 +16,9 @@ from warmline.followups.models import NotificationSettings, Rule, Task
 from warmline.network import services as network_services
 from warmline.network.choices import InteractionKind
 from warmline.network.models import Person
+from warmline.referrals import queries as referral_queries
+from warmline.referrals import services as referral_services
+from warmline.referrals.choices import Milestone, StageKind
 from warmline.referrals.models import Referral
 
 # What completing a task says when it logs an interaction and the member wrote nothing.
@@ -78,7 +81,23 @@ def complete_task(actor: Membership, task: Task, *, log: str = "", summary: str 
     task.outcome = "Done" if not log else f"Done: {InteractionKind(log).label.lower()} logged"
     task.updated_at = now
     task.save(update_fields=["status", "completed_at", "completed_by", "outcome", "interaction", "updated_at"])
+    if task.kind == RuleKind.CONTACT_PROSPECT and log:
+        _record_first_contact(actor, task.referral, now, via)
     return task
+
+
+def _record_first_contact(actor: Membership, referral: Referral | None, now, via: str) -> None:
+    """The prospect was contacted (a call, an email or a meeting logged): the referral moves on to the
+    'contacted' stage, which starts its clock, when it is still before it and the actor may move it."""
+    if referral is None or referral.first_contact_at is not None or referral.status != StageKind.OPEN:
+        return
+    referral = Referral.objects.select_related("stage").get(pk=referral.pk)
+    contacted = next((s for s in referral_queries.stages_of(referral.workspace_id)
+                      if s.milestone == Milestone.CONTACTED), None)
+    if contacted is None or referral.stage.position >= contacted.position or not referral_queries.can_change(
+            actor, referral):
+        return
+    referral_services.move_referral(actor, referral, contacted, via=via, at=now)
 
 
 @transaction.atomic
@@ -150,6 +169,8 @@ def add_task(actor: Membership, *, title: str, due_at: datetime.datetime, reason
         errors["reason"] = f"At most 500 characters ({len(reason)} given)."
     if timezone.is_naive(due_at):
         raise ValueError("Times must be timezone-aware.")
+    if not now - datetime.timedelta(days=MAX_SNOOZE_DAYS) <= due_at <= now + datetime.timedelta(days=MAX_SNOOZE_DAYS):
+        errors["due_at"] = f"A due time within a year of today ({due_at:%Y-%m-%d} given)."
     scope = queries.task_scope(actor)
     if scope is not None and assignee.pk not in scope:
         errors["assignee"] = f"You cannot give tasks to {assignee.user.display_name}."
@@ -174,13 +195,17 @@ def save_rule(actor: Membership, kind: str, *, enabled: bool, delay_hours: int |
     if actor.role != Role.ADMIN:
         raise PermissionDenied("Only workspace admins change the follow-up rules.")
     if kind not in DEFAULT_DELAY_HOURS:
-        raise ValidationError({"kind": f"'{kind}' is not a rule: use {', '.join(DEFAULT_DELAY_HOURS)}."})
+        names = ", ".join(str(k.value) for k in DEFAULT_DELAY_HOURS)
+        raise ValidationError({"kind": f"'{kind}' is not a rule: use {names}."})
     if delay_hours is not None:
-        low, high = (24, 365 * 24) if kind in RULES_IN_DAYS else (1, 30 * 24)
+        in_days = kind in RULES_IN_DAYS
+        low, high = (24, 365 * 24) if in_days else (1, 30 * 24)
         if not isinstance(delay_hours, int) or isinstance(delay_hours, bool) or not low <= delay_hours <= high:
-            unit = "days" if kind in RULES_IN_DAYS else "hours"
-            scale = 24 if kind in RULES_IN_DAYS else 1
-            raise ValidationError({"delay": f"Between {low // scale} and {high // scale} {unit}."})
+            unit, scale = ("days", 24) if in_days else ("hours", 1)
+            raise ValidationError({"delay_hours": f"Between {low // scale} and {high // scale} {unit}."})
+        if in_days and delay_hours % 24:
+            raise ValidationError({"delay_hours": f"This rule waits whole days: give a multiple of 24 hours "
+                                                  f"({delay_hours} given)."})
     rule, _ = Rule.objects.select_for_update().get_or_create(
         workspace_id=actor.workspace_id, kind=kind,
         defaults={"delay_hours": DEFAULT_DELAY_HOURS[kind], "created_by": actor.user, "created_at": now})

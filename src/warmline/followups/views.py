@@ -200,7 +200,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
     m = request.membership
     current = queries.notification_settings(m)
     manages = queries.manages_a_team(m)
-    form = forms.NotificationsForm(request.POST or None, initial={"email_mode": current.email_mode,
+    form = forms.NotificationsForm(request.POST if request.method == "POST" else None, initial={"email_mode": current.email_mode,
                                                                  "weekly_report": current.weekly_report})
     if not manages:
         del form.fields["weekly_report"]

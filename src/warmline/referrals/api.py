@@ -7,6 +7,7 @@ silently overwriting someone else's change. Money is {"minor": integer minor uni
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date, datetime, timedelta
 from typing import Literal
 
@@ -485,6 +486,12 @@ class ReferralIn(Input):
     def _aware(self):
         if self.introduced_at is not None and self.introduced_at.tzinfo is None:
             raise ValueError("introduced_at needs a time zone, e.g. 2026-03-02T09:00:00Z")
+        if self.introduced_at is not None:
+            # Kept in UTC: PostgreSQL refuses offsets beyond ±15:59, which ISO 8601 allows.
+            try:
+                self.introduced_at = self.introduced_at.astimezone(dt.UTC)
+            except OverflowError:
+                raise ValueError("introduced_at is out of range") from None
         return self
 
 
