@@ -263,3 +263,15 @@ def test_day_rules_take_whole_days(world):
     with pytest.raises(ValidationError) as error:
         services.save_rule(world.alice, "reconnect", enabled=True, delay_hours=90 * 24 + 1)
     assert "multiple of 24 hours" in str(error.value) and "delay_hours" in error.value.message_dict
+
+
+def test_a_new_contact_time_re_times_waiting_referrals_and_their_tasks(world, pipeline):
+    referral = refer(world.carol, pipeline.dana, pipeline.bob_smith)
+    services.save_rule(world.alice, "contact_prospect", enabled=True, delay_hours=6, at=T0 + HOUR)
+    referral.refresh_from_db()
+    assert referral.contact_due_at == T0 + 6 * HOUR
+    assert Task.objects.get(kind="contact_prospect").due_at == T0 + 6 * HOUR
+    # The same from the pipeline settings.
+    referrals.update_pipeline_settings(world.alice, contact_within_hours=48, attribution_policy="first_source",
+                                       referral_edit_scope="team", currency="USD", at=T0 + 2 * HOUR)
+    assert Task.objects.get(kind="contact_prospect").due_at == T0 + 48 * HOUR

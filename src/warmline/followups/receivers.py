@@ -32,3 +32,8 @@ def referral_reassigned(sender, referral, from_owner, actor, at, via, **kwargs) 
 @receiver(events.ask_updated)
 def ask_updated(sender, ask, actor, at, via, **kwargs) -> None:
     rules.on_ask_updated(ask, at=at)
+
+
+@receiver(events.contact_time_changed)
+def contact_time_changed(sender, workspace, actor, at, **kwargs) -> None:
+    rules.on_contact_time_changed(workspace, at=at)

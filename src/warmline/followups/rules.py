@@ -193,6 +193,13 @@ def on_reassign(referral: Referral, from_owner: Membership, *, at: datetime.date
         assignee=referral.owner, updated_at=at)
 
 
+def on_contact_time_changed(workspace: Workspace, *, at: datetime.datetime) -> int:
+    """Open "contact the prospect" tasks follow their referral's new deadline."""
+    deadline = Referral.objects.filter(pk=OuterRef("referral_id")).values("contact_due_at")[:1]
+    return Task.objects.filter(workspace_id=workspace.pk, kind=RuleKind.CONTACT_PROSPECT, status=TaskStatus.OPEN,
+                               referral__isnull=False).update(due_at=Subquery(deadline), updated_at=at)
+
+
 def on_ask_updated(ask: Ask, *, at: datetime.datetime) -> int:
     """A follow-up is moot once the source declines or has no one in mind."""
     if ask.outcome in (AskOutcome.DECLINED, AskOutcome.NO_ONE):

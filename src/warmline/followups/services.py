@@ -212,8 +212,11 @@ def save_rule(actor: Membership, kind: str, *, enabled: bool, delay_hours: int |
     rule.enabled = bool(enabled)
     if delay_hours is not None:
         if kind == RuleKind.CONTACT_PROSPECT:
-            Workspace.objects.filter(pk=actor.workspace_id).update(contact_within_hours=delay_hours)
-            actor.workspace.contact_within_hours = delay_hours
+            # The pipeline's contact time: re-times the referrals waiting for first contact, and their tasks.
+            ws = Workspace.objects.get(pk=actor.workspace_id)
+            referral_services.update_pipeline_settings(
+                actor, contact_within_hours=delay_hours, attribution_policy=ws.attribution_policy,
+                referral_edit_scope=ws.referral_edit_scope, currency=ws.currency, at=now)
         else:
             rule.delay_hours = delay_hours
     rule.updated_at = now

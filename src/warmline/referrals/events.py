@@ -14,3 +14,5 @@ referral_moved = Signal()
 referral_reassigned = Signal()
 # ask, actor, at, via: its outcome or follow-up date may have changed
 ask_updated = Signal()
+# workspace, actor, at: the contact time changed, and with it the deadline of referrals waiting for first contact
+contact_time_changed = Signal()

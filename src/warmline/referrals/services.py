@@ -234,6 +234,7 @@ def update_pipeline_settings(actor: Membership, *, contact_within_hours: int, at
     if changed_clock:
         Referral.objects.filter(workspace=workspace, status=StageKind.OPEN, first_contact_at__isnull=True).update(
             contact_due_at=F("introduced_at") + datetime.timedelta(hours=contact_within_hours), updated_at=now)
+        events.contact_time_changed.send(Workspace, workspace=workspace, actor=actor, at=now)
     actor.workspace = workspace
     return workspace
 
