@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('public_id', models.CharField(default=warmline.core.models.new_public_id, editable=False, max_length=32, unique=True)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
                 ('created_via', models.CharField(choices=[('ui', 'Web UI'), ('api', 'API'), ('cli', 'Command line'), ('import', 'Import'), ('rule', 'Rule'), ('demo', 'Demo data')], default='ui', max_length=10)),
-                ('email_mode', models.CharField(choices=[('immediate', 'Immediately, one email per task'), ('digest', 'In a daily digest'), ('off', 'Never')], default='immediate', max_length=10)),
+                ('email_mode', models.CharField(choices=[('immediate', 'Immediately, one email per task'), ('digest', 'In a daily digest'), ('off', 'Never (no email at all, not even the weekly report)')], default='immediate', max_length=10)),
                 ('weekly_report', models.BooleanField(default=True)),
                 ('calendar_token_hash', models.CharField(blank=True, max_length=64)),
                 ('calendar_token_hint', models.CharField(blank=True, max_length=12)),
