@@ -4,6 +4,7 @@ landing page; areas not built yet stay hidden rather than show an empty page."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.module_loading import import_string
@@ -39,7 +40,8 @@ def areas_for(path: str, membership=None) -> list[dict]:
         except NoReverseMatch:
             continue
         current = path == "/" if area.prefix == "/" else path.startswith(area.prefix)
-        count = import_string(area.count)(membership) if area.count and membership is not None else 0
+        # Lazy: counted when the navigation is drawn, not for every partial rendered with a request.
+        count = partial(import_string(area.count), membership) if area.count and membership is not None else 0
         items.append({"label": area.label, "url": url, "current": current, "counted": bool(area.count),
                       "count": count})
     return items
