@@ -88,12 +88,14 @@ class _Year:
         self.person_of = {local: ensure_person_for(m) for local, m in self.members.items()}
         employee_ids = {p.pk for p in self.person_of.values()}
         neighbours: dict[int, set[int]] = defaultdict(set)
-        for a, b in Relationship.objects.filter(workspace=self.ws).values_list("person_a_id", "person_b_id"):
+        for a, b in Relationship.objects.filter(workspace=self.ws).order_by("id").values_list(
+                "person_a_id", "person_b_id"):
             neighbours[a].add(b)
             neighbours[b].add(a)
         self.neighbours = neighbours
+        # In id order: the same plan on every database (unordered rows come back in any order).
         self.people = {p.pk: p for p in Person.objects.filter(workspace=self.ws, merged_into__isnull=True)
-                       .select_related("company")}
+                       .select_related("company").order_by("id")}
         self.outsiders = [pk for pk, p in self.people.items() if pk not in employee_ids and p.company_id]
         self.employee_ids = employee_ids
 
