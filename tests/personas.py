@@ -13,7 +13,7 @@ from django.test import Client
 
 from warmline.core.choices import Role
 from warmline.core.middleware import SESSION_KEY
-from warmline.core.models import Membership, Team, TeamMember, User, Workspace
+from warmline.core.models import Membership, Team, TeamMember, TeamSpell, User, Workspace
 
 PASSWORD = "correct horse battery staple"
 BACKEND = "warmline.core.backends.EmailBackend"
@@ -53,5 +53,6 @@ def build_world() -> World:
     charlie = _member(bravo, "charlie@bravo.test", "Charlie Outsider", Role.ADMIN)
     east = Team.objects.create(workspace=acme, name="East", manager=bob)
     TeamMember.objects.create(workspace=acme, team=east, membership=carol)
+    TeamSpell.objects.create(workspace=acme, team=east, membership=carol)
     west = Team.objects.create(workspace=bravo, name="West", manager=charlie)
     return World(acme, bravo, alice, bob, carol, charlie, east, west)

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "warmline.referrals",
     "warmline.targeting",
     "warmline.followups",
+    "warmline.insights",
 ]
 
 MIDDLEWARE = [

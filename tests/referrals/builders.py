@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from tests.personas import World, _member
 from warmline.core.choices import Role
-from warmline.core.models import Membership, Team, TeamMember
+from warmline.core.models import Membership, Team, TeamMember, TeamSpell
 from warmline.core.money import Money
 from warmline.network import services as network
 from warmline.network.models import Person
@@ -48,6 +48,7 @@ def build_pipeline(world: World) -> Pipeline:
     wendy = _member(acme, "wendy@acme.test", "Wendy Westrep", Role.REP)
     west = Team.objects.create(workspace=acme, name="West", manager=walter)
     TeamMember.objects.create(workspace=acme, team=west, membership=wendy)
+    TeamSpell.objects.create(workspace=acme, team=west, membership=wendy)
     return Pipeline(
         world=world, walter=walter, wendy=wendy, west=west,
         dana=person(world.alice, "Dana", "Client", "Initech", "COO"),

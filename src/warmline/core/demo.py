@@ -10,7 +10,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from warmline.core.choices import Channel, Role
-from warmline.core.models import Membership, Team, TeamMember, User, Workspace
+from warmline.core.models import Membership, Team, TeamMember, TeamSpell, User, Workspace
 
 DEMO_SLUG = "northwind"
 DEMO_ADMIN_EMAIL = "admin@example.com"
@@ -97,6 +97,11 @@ def populate(password: str) -> DemoWorkspace:
     }
     TeamMember.objects.bulk_create(
         TeamMember(workspace=workspace, team=teams[team], membership=members[local], created_by=admin, created_via=Channel.DEMO)
+        for _, local, _role, _title, _dept, team in PEOPLE
+        if team is not None
+    )
+    TeamSpell.objects.bulk_create(
+        TeamSpell(workspace=workspace, team=teams[team], membership=members[local])
         for _, local, _role, _title, _dept, team in PEOPLE
         if team is not None
     )

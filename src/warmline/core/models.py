@@ -201,6 +201,39 @@ class TeamMember(WorkspaceScoped):
         constraints = [models.UniqueConstraint(fields=["team", "membership"], name="teammember_unique")]
 
 
+class TeamSpell(models.Model):
+    """A member's time on a team, kept after they leave it.
+
+    Team figures count each rep's work on the team they were on that day: a rep who moves from one team to
+    another mid-quarter brings the first half to the old team and the second to the new one. A spell covers
+    the days from `joined_on` (none: since before Warmline kept spells, or the member's first team) up to the
+    day before `left_on` (none: still on it).
+    """
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="spells")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="team_spells")
+    joined_on = models.DateField(null=True, blank=True)
+    left_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["joined_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(joined_on__isnull=True) | models.Q(left_on__isnull=True)
+                | models.Q(left_on__gte=models.F("joined_on")),
+                name="teamspell_ends_after_start",
+            ),
+            # One open spell per member and team.
+            models.UniqueConstraint(fields=["team", "membership"], condition=models.Q(left_on__isnull=True),
+                                    name="teamspell_one_open"),
+        ]
+        indexes = [models.Index(fields=["membership", "team"])]
+
+    def covers(self, day) -> bool:
+        return (self.joined_on is None or day >= self.joined_on) and (self.left_on is None or day < self.left_on)
+
+
 class Invitation(WorkspaceScoped):
     """An emailed, expiring link that lets someone join a workspace with a given role."""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -22,7 +22,17 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from warmline.core.choices import Channel, Role
-from warmline.core.models import ApiToken, Invitation, Membership, Team, TeamMember, User, Workspace, hash_secret
+from warmline.core.models import (
+    ApiToken,
+    Invitation,
+    Membership,
+    Team,
+    TeamMember,
+    TeamSpell,
+    User,
+    Workspace,
+    hash_secret,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -126,6 +136,27 @@ def _set_team_members(actor: Membership, team: Team, members, via: str) -> None:
     TeamMember.objects.bulk_create(
         TeamMember(workspace_id=team.workspace_id, team=team, membership_id=pk, created_by=actor.user, created_via=via)
         for pk in wanted - existing
+    )
+    record_spells(team, joined=wanted - existing, left=None, keep=wanted)
+
+
+def record_spells(team: Team, *, joined, left=None, keep=None, today: date | None = None) -> None:
+    """Keep the team's history: open a spell for each member who `joined`, close the spells of those who `left`
+    (or, given `keep`, of everyone not kept). A member's first spell on any team reaches back to the start, so
+    their earlier work counts for their first team; later moves start on the day they happen."""
+    today = today or timezone.localdate()
+    open_spells = TeamSpell.objects.filter(team=team, left_on__isnull=True)
+    if keep is not None:
+        open_spells.exclude(membership_id__in=keep).update(left_on=today)
+    elif left:
+        open_spells.filter(membership_id__in=left).update(left_on=today)
+    joined = set(joined) - set(open_spells.filter(membership_id__in=joined).values_list("membership_id", flat=True))
+    if not joined:
+        return
+    seen = set(TeamSpell.objects.filter(membership_id__in=joined).values_list("membership_id", flat=True))
+    TeamSpell.objects.bulk_create(
+        TeamSpell(workspace_id=team.workspace_id, team=team, membership_id=pk, joined_on=today if pk in seen else None)
+        for pk in sorted(joined)
     )
 
 
@@ -340,11 +371,13 @@ def accept_invitation(invitation: Invitation, user: User | None, full_name: str 
         create_defaults={"role": invitation.role, "created_by": invitation.created_by},
     )
     if invitation.team_id:
-        TeamMember.objects.get_or_create(
+        _, joined = TeamMember.objects.get_or_create(
             team_id=invitation.team_id,
             membership=membership,
             defaults={"workspace_id": invitation.workspace_id, "created_by": invitation.created_by},
         )
+        if joined:
+            record_spells(invitation.team, joined={membership.pk})
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])

@@ -12,7 +12,11 @@ introduction_recorded = Signal()
 referral_moved = Signal()
 # referral, from_owner, actor, at, via
 referral_reassigned = Signal()
-# ask, actor, at, via: its outcome or follow-up date may have changed
+# ask, actor, at, via
+ask_recorded = Signal()
+# ask, asked_on_before, actor, at, via: its outcome, date or follow-up date may have changed
 ask_updated = Signal()
+# referral, actor, at, via: its value, company or who earned it changed
+referral_updated = Signal()
 # workspace, actor, at: the contact time changed, and with it the deadline of referrals waiting for first contact
 contact_time_changed = Signal()

@@ -309,6 +309,7 @@ def record_ask(
         AskSuggestion.objects.filter(pk=suggestion.pk).update(status=SuggestionStatus.ASKED, ask=ask)
     # The warm-path ranking counts asks per connector.
     changes.note(actor.workspace_id, people=[source.pk])
+    events.ask_recorded.send(Ask, ask=ask, actor=actor, at=now, via=via)
     return ask
 
 
@@ -323,6 +324,7 @@ def update_ask(actor: Membership, ask: Ask, *, version: int | None = None, via: 
     ask = Ask.objects.select_for_update().get(pk=ask.pk)
     queries.require_can_change_ask(actor, ask)
     _check_version(ask, version, "ask")
+    asked_on_before = ask.asked_on
     errors = {}
     if "channel" in fields and fields["channel"] not in AskChannel.values:
         errors["channel"] = f"'{fields['channel']}' is not a channel: use {', '.join(AskChannel.values)}."
@@ -347,7 +349,7 @@ def update_ask(actor: Membership, ask: Ask, *, version: int | None = None, via: 
     ask.version += 1
     ask.updated_at = now
     ask.save(update_fields=[*fields, "outcome_at", "version", "updated_at"])
-    events.ask_updated.send(Ask, ask=ask, actor=actor, at=now, via=via)
+    events.ask_updated.send(Ask, ask=ask, asked_on_before=asked_on_before, actor=actor, at=now, via=via)
     return ask
 
 
@@ -681,6 +683,7 @@ def update_referral(actor: Membership, referral: Referral, *, version: int | Non
         changed.append("earned_by")
     if changed:
         _bump(referral, now, *changed)
+        events.referral_updated.send(Referral, referral=referral, actor=actor, at=now, via=via)
     return referral
 
 
