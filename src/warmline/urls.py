@@ -52,6 +52,7 @@ urlpatterns = [
     path("paths/", include("warmline.paths.urls")),
     path("targeting/", include("warmline.targeting.urls")),
     path("followups/", include("warmline.followups.urls")),
+    path("insights/", include("warmline.insights.urls")),
     path("", include("warmline.referrals.urls")),
     path("api/v1/", _api_urls()),
 ]

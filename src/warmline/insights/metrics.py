@@ -304,6 +304,19 @@ def per_week(scope: Scope, first_week: datetime.date, weeks: int) -> dict[dateti
     return result
 
 
+def per_month_revenue(scope: Scope, last_month: datetime.date, months: int) -> dict[datetime.date, dict[str, int]]:
+    """Revenue from referrals won, month by month (keyed by the first of the month), per currency, in one query."""
+    rollups.refresh(scope.workspace_id)
+    firsts = [Period.month(last_month).shifted(-i).start for i in reversed(range(months))]
+    result: dict[datetime.date, dict[str, int]] = {m: {} for m in firsts}
+    end = Period.month(last_month).end
+    for row in (DailyRevenue.objects.filter(scope.rows(firsts[0], end)).values("day", "currency").order_by()
+                .annotate(value=Sum("value_minor"))):
+        month = result[row["day"].replace(day=1)]
+        month[row["currency"]] = month.get(row["currency"], 0) + row["value"]
+    return result
+
+
 # --- the metrics -----------------------------------------------------------------------------------------
 
 
@@ -463,32 +476,41 @@ def _source_facts(scope: Scope, period: Period):
     return ReferralFact.objects.filter(scope.rows(period.start, period.end, "owner_id", "introduced_on"))
 
 
-def _credited_revenue(scope: Scope, period: Period, group: str) -> dict[object, dict[str, int]]:
+def _credited_revenue(scope: Scope, period: Period, sources=None) -> dict[int, dict[str, int]]:
     """Revenue of the referrals won in the period, split between their sources by their credits."""
     won = ReferralFact.objects.filter(scope.rows(period.start, period.end, "owner_id", "closed_on"),
                                       status=StageKind.WON).values("referral_id")
-    result: dict[object, dict[str, int]] = defaultdict(dict)
-    rows = (Credit.objects.filter(referral_id__in=won).values(group, "referral__currency", "percent",
-                                                               "referral__value_minor"))
-    for row in rows:
-        key = row[group]
+    credits = Credit.objects.filter(referral_id__in=won)
+    if sources is not None:
+        credits = credits.filter(source_id__in=sources)
+    result: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in credits.values("source_id", "referral__currency", "percent", "referral__value_minor"):
+        money = result[row["source_id"]]
         currency = row["referral__currency"]
-        share = (row["referral__value_minor"] or 0) * row["percent"] // 100
-        result[key][currency] = result[key].get(currency, 0) + share
+        money[currency] = money.get(currency, 0) + (row["referral__value_minor"] or 0) * row["percent"] // 100
     return result
 
 
-def by_source(scope: Scope, period: Period, limit: int = 20) -> list[SourceRow]:
-    """Referral sources by introductions made in the period (to the scope's reps), with the deals won among them
-    and the revenue credited to each source for deals won in the period (a shared credit is split by its
-    percentages). Ordered by introductions, then revenue."""
-    rows = {}
-    for r in (_source_facts(scope, period).values("source_id").order_by()
-              .annotate(n=Count("referral_id"), won=Count("referral_id", filter=Q(status=StageKind.WON)))):
-        rows[r["source_id"]] = SourceRow(r["source_id"], r["n"], r["won"])
-    for source_id, money in _credited_revenue(scope, period, "source_id").items():
-        rows.setdefault(source_id, SourceRow(source_id)).revenue = money
-    return sorted(rows.values(), key=lambda r: (-r.introductions, -sum(r.revenue.values()), r.key))[:limit]
+def by_source(scope: Scope, period: Period, limit: int = 20, *, order: str = "introductions",
+              currency: str = "USD") -> list[SourceRow]:
+    """Referral sources with the introductions they made in the period (to the scope's reps), the deals won among
+    those, and the revenue credited to them for deals won in the period (a shared credit is split by its
+    percentages). The top `limit` by introductions, or by revenue in `currency`."""
+    facts = _source_facts(scope, period)
+    counted = (facts.values("source_id").order_by()
+               .annotate(n=Count("referral_id"), won=Count("referral_id", filter=Q(status=StageKind.WON))))
+    if order == "introductions":
+        rows = {r["source_id"]: SourceRow(r["source_id"], r["n"], r["won"])
+                for r in counted.order_by("-n", "source_id")[:limit]}
+        for source_id, money in _credited_revenue(scope, period, sources=list(rows)).items():
+            rows[source_id].revenue = money
+        return list(rows.values())
+    money = _credited_revenue(scope, period)
+    top = sorted((pk for pk in money if money[pk].get(currency)), key=lambda pk: (-money[pk][currency], pk))[:limit]
+    rows = {pk: SourceRow(pk, revenue=money[pk]) for pk in top}
+    for r in counted.filter(source_id__in=top):
+        rows[r["source_id"]].introductions, rows[r["source_id"]].won = r["n"], r["won"]
+    return list(rows.values())
 
 
 def by_source_type(scope: Scope, period: Period) -> list[SourceRow]:

@@ -8,6 +8,8 @@ bulk load, or with `warmline insights rebuild`).
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
@@ -205,9 +207,25 @@ def _recount(workspace_id: int, keys: set[Key]) -> None:
 # --- refresh and rebuild ---------------------------------------------------------------------------------
 
 
+_fresh: contextvars.ContextVar[frozenset] = contextvars.ContextVar("insights_fresh", default=frozenset())
+
+
+@contextlib.contextmanager
+def fresh(workspace_id: int):
+    """Within the block, the workspace's figures are brought up to date once: the reads inside skip it."""
+    refresh(workspace_id)
+    token = _fresh.set(_fresh.get() | {workspace_id})
+    try:
+        yield
+    finally:
+        _fresh.reset(token)
+
+
 def refresh(workspace_id: int) -> int:
     """Work through the queued changes of a workspace; returns how many were applied. One query when there are
     none, so every page that shows figures calls it first."""
+    if workspace_id in _fresh.get():
+        return 0
     done = 0
     while True:
         rows = list(RollupQueue.objects.filter(workspace_id=workspace_id).order_by("id")

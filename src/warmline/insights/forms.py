@@ -1,0 +1,32 @@
+"""Forms of the insights pages: they parse; the services decide."""
+
+from __future__ import annotations
+
+from django import forms
+
+from warmline.insights.choices import GoalMetric
+from warmline.insights.planning import WINDOWS
+
+
+class GoalForm(forms.Form):
+    scope = forms.ChoiceField(label="For")
+    metric = forms.ChoiceField(label="Goal", choices=GoalMetric.choices)
+    target = forms.IntegerField(label="Target", min_value=0, max_value=10**13,
+                                help_text="A count, or for revenue an amount in whole units of the currency.")
+    currency = forms.CharField(label="Currency", max_length=3, required=False,
+                               help_text="For revenue goals; the workspace's currency when left empty.")
+    starts_on = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                                help_text="Applies from the week (or quarter, for new clients and revenue) that "
+                                          "contains this day, until a newer goal. Today when left empty.")
+
+    def __init__(self, *args, scopes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].choices = list(scopes)
+
+
+class PlanForm(forms.Form):
+    clients = forms.IntegerField(label="New clients wanted", min_value=1, max_value=10_000, initial=10)
+    weeks = forms.IntegerField(label="Over how many weeks", min_value=1, max_value=52, initial=13,
+                               help_text="13 weeks is a quarter.")
+    window = forms.TypedChoiceField(label="Rates measured over", coerce=int, initial=180,
+                                    choices=[(d, f"the last {d} days") for d in WINDOWS])
