@@ -57,7 +57,14 @@ def _objects_of_acme(world):
         "suggestion_id": moment.public_id,
         "profile_id": profile.public_id,
         "task_id": referral.tasks.get(kind="thank_source").public_id,
+        "goal_id": _goal(world).public_id,
     }
+
+
+def _goal(world):
+    from warmline.insights.services import set_goal
+
+    return set_goal(world.alice, metric="asks", target=5, member=world.carol)
 
 
 # Parameters that are not object ids of a workspace (tokens in emailed links).

@@ -86,6 +86,7 @@ def on_http_error(request, exc: HttpError):
 def _mount() -> None:
     from warmline.core.api import router as core_router
     from warmline.followups.api import router as followups_router
+    from warmline.insights.api import router as insights_router
     from warmline.network.api import router as network_router
     from warmline.paths.api import router as paths_router
     from warmline.referrals.api import router as referrals_router
@@ -98,6 +99,7 @@ def _mount() -> None:
     api.add_router("", targeting_router)
     api.add_router("", referrals_router)
     api.add_router("", followups_router)
+    api.add_router("", insights_router)
 
 
 _mount()

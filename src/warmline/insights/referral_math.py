@@ -33,7 +33,7 @@ def ask_to_intro(asks: int, introductions: int) -> Rate:
     """Introductions per ask, measured when there were at least MIN_ASKS asks and some introductions."""
     if asks >= MIN_ASKS and introductions > 0:
         return Rate(min(1.0, introductions / asks), True, f"{introductions} introductions from {asks} asks")
-    return Rate(DEFAULT_ASK_TO_INTRO, False, f"only {asks} asks measured" if asks else "no asks measured")
+    return Rate(DEFAULT_ASK_TO_INTRO, False, f"only {_n(asks, 'ask')} measured" if asks else "no asks measured")
 
 
 def intro_to_client(closed: int, won: int) -> Rate:
@@ -41,7 +41,11 @@ def intro_to_client(closed: int, won: int) -> Rate:
     if closed >= MIN_CLOSED and won > 0:
         return Rate(min(1.0, won / closed), True, f"{won} won of {closed} closed introductions")
     return Rate(DEFAULT_INTRO_TO_CLIENT, False,
-                f"only {closed} closed introductions" if closed else "no closed introductions")
+                f"only {_n(closed, 'closed introduction')}" if closed else "no closed introductions")
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 @dataclass(frozen=True)
