@@ -149,8 +149,8 @@ class DealImportError(ValidationError):
 
     def __str__(self) -> str:
         count = len(self.problems)
-        shown = "; ".join(str(problem) for problem in self.problems[:3])
-        more = f" (and {count - 3:,} more)" if count > 3 else ""
+        shown = " ".join(str(problem) for problem in self.problems[:3])
+        more = f" (And {count - 3:,} more.)" if count > 3 else ""
         return f"{shown}{more}"
 
 
@@ -218,7 +218,7 @@ def read_deals(data: bytes, *, default_currency: str, referral_sources: Iterable
     spec, columns = _columns(header)
     _check_required(spec, header, header_line, columns)
     raw_rows = _raw_rows(text[data_start:], header_line, delimiter, len(header))
-    reader = _RowReader(spec, header, columns, default_currency, referral_sources)
+    reader = _RowReader(header, columns, default_currency, referral_sources)
     written_order, assumed = _date_order(reader, raw_rows, day_first)
     rows = [row for row in (reader.read(line, cells) for line, cells in raw_rows) if row is not None]
     if CLOSED not in columns and any(row.status != DealStatus.OPEN for row in rows):
@@ -348,9 +348,8 @@ def _date_order(reader: _RowReader, rows: list[tuple[int, list[str]]],
 class _RowReader:
     """Turns one row's cells into a DealRow, noting each problem with the line, column and value."""
 
-    def __init__(self, spec: _Format, header: list[str], columns: dict[str, int], default_currency: str,
+    def __init__(self, header: list[str], columns: dict[str, int], default_currency: str,
                  referral_sources: Iterable[str] | None):
-        self.spec = spec
         self.header = header
         self.columns = columns
         self.default_currency = default_currency
