@@ -190,13 +190,18 @@ class Scope:
             return base & Q(**{member: self.member.pk})
         if self.kind == "workspace":
             return base
-        spans = Q(pk__in=[])
+        # Members on the team for the whole range share one IN; the others get their own days. A small filter
+        # keeps the query cheap to build and lets the database use the (workspace, day) index.
+        whole, parts = [], Q(pk__in=[])
         for member_id, joined, left in self.spells:
             first = max(start, joined) if joined else start
             last = min(end, left - datetime.timedelta(days=1)) if left else end
-            if first <= last:
-                spans |= Q(**{member: member_id, f"{day}__gte": first, f"{day}__lte": last})
-        return Q(workspace_id=self.workspace_id) & spans
+            if (first, last) == (start, end):
+                whole.append(member_id)
+            elif first <= last:
+                parts |= Q(**{member: member_id, f"{day}__gte": first, f"{day}__lte": last})
+        spans = parts | Q(**{f"{member}__in": sorted(set(whole))}) if whole else parts
+        return base & spans
 
     def member_ids_on(self, day: datetime.date) -> list[int] | None:
         """Who is in the scope on `day` (None: everyone in the workspace)."""
