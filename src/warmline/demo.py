@@ -7,6 +7,7 @@ from django.db import transaction
 from warmline.core import demo as core_demo
 from warmline.core.models import Workspace
 from warmline.followups import demo as followups_demo
+from warmline.insights import demo as insights_demo
 from warmline.network import demo as network_demo
 from warmline.paths import demo as paths_demo
 from warmline.referrals import demo as referrals_demo
@@ -30,4 +31,6 @@ def load_demo(password: str, *, pipeline: bool = True) -> tuple[Workspace, bool]
             referrals_demo.populate(demo)
         targeting_demo.populate(demo)
         followups_demo.populate(demo)
+        if pipeline:
+            insights_demo.populate(demo)
     return demo.workspace, True

@@ -14,7 +14,13 @@ from warmline.core.models import WorkspaceScoped
 TENANCY_TABLES = {"core_user", "core_workspace"}
 # Parts of another record, written in bulk by imports, and the graph change log: they carry the workspace
 # but no public id, since nothing outside refers to them on their own.
-SUB_RECORDS = {"network_personemail", "network_externalid", "network_evidence", "network_graphchange"}
+SUB_RECORDS = {
+    "network_personemail", "network_externalid", "network_evidence", "network_graphchange",
+    # A member's team history, and the insights rollups: derived rows the application rebuilds, never named
+    # from outside.
+    "core_teamspell", "insights_referralfact", "insights_dailystat", "insights_dailyrevenue",
+    "insights_rollupqueue",
+}
 
 
 def test_it_has_a_migration_for_every_model_change(db):

@@ -21,10 +21,8 @@ def test_it_renders_the_shell_pages_for_every_role(world, who, path):
     assert 'href="/network/"' in html and ">Network</a>" in html
     assert 'href="/paths/"' in html and ">Paths</a>" in html
     assert 'href="/referrals/"' in html and ">Referrals</a>" in html
-    # Areas not built yet are hidden, not shown as empty pages.
     assert 'href="/followups/"' in html and "Follow-ups" in html
-    for unbuilt in ("Insights",):
-        assert f">{unbuilt}</a>" not in html
+    assert 'href="/insights/"' in html and ">Insights</a>" in html
 
 
 def test_it_labels_every_form_field(world):

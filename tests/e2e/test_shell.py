@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import field, login, screenshot, sign_out
 
-UNBUILT_AREAS = ["Insights"]
+UNBUILT_AREAS: list[str] = []
 
 
 def test_it_shows_the_admin_a_shell_with_only_the_areas_that_exist(page: Page, live_server, e2e_world):
@@ -24,6 +24,7 @@ def test_it_shows_the_admin_a_shell_with_only_the_areas_that_exist(page: Page, l
     expect(main_nav.get_by_role("link", name="Paths", exact=True)).to_be_visible()
     expect(main_nav.get_by_role("link", name="Referrals", exact=True)).to_be_visible()
     expect(main_nav.get_by_role("link", name="Follow-ups", exact=True)).to_be_visible()
+    expect(main_nav.get_by_role("link", name="Insights", exact=True)).to_be_visible()
     for area in UNBUILT_AREAS:
         expect(page.get_by_role("link", name=area, exact=True)).to_have_count(0)
     expect(page.get_by_title("Your workspace")).to_have_text("Acme")

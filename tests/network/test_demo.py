@@ -308,6 +308,7 @@ def test_every_demo_referral_has_a_consistent_history(northwind):
 
 
 def test_the_demo_has_profiles_client_health_and_a_real_call_list_for_every_rep(northwind):
+    from warmline.insights.models import Goal
     from warmline.paths.models import AccountList
     from warmline.targeting import queries as targeting
 
@@ -319,12 +320,21 @@ def test_the_demo_has_profiles_client_health_and_a_real_call_list_for_every_rep(
     kinds = Counter()
     for rep in reps:
         calls = targeting.call_list(rep)
-        assert len(calls.entries) == calls.goal == 5, rep
+        # As many people as the rep's weekly goal for asks (set by the demo from their pace, so never the default).
+        goal = Goal.objects.filter(membership=rep, metric="asks").order_by("-starts_on").first()
+        assert len(calls.entries) == calls.goal == goal.target >= 3, rep
         assert all(e.why and e.suggestions for e in calls.entries), rep
         assert calls.excluded, rep
-        for e in (*calls.entries, *calls.more):
-            kinds.update({w.split(" ")[0] for w in e.why})
-    # Wins, thanks, happy clients, connectors and quiet sources all feed the lists.
+    # At the method's five a week (no goals set), wins, thanks, happy clients, connectors and quiet sources all
+    # feed the lists.
+    with transaction.atomic():
+        Goal.objects.filter(workspace=northwind, metric="asks").delete()
+        for rep in reps:
+            calls = targeting.call_list(rep)
+            assert len(calls.entries) == calls.goal == 5, rep
+            for e in (*calls.entries, *calls.more):
+                kinds.update({w.split(" ")[0] for w in e.why})
+        transaction.set_rollback(True)
     assert {"Became", "Thanked", "Happy", "Best"} <= set(kinds), kinds
 
 
@@ -349,3 +359,31 @@ def test_the_demo_followed_up_its_history_and_leaves_a_believable_today_list(nor
     assert not OutboxMessage.objects.filter(workspace=northwind).exists()
     assert set(NotificationSettings.objects.filter(workspace=northwind).values_list("email_mode", flat=True)) == {
         "digest"}
+
+
+def test_the_demo_dashboards_show_a_plausible_year_with_some_reps_behind_goal(northwind):
+    from warmline.core.models import Team
+    from warmline.insights import goals, metrics
+    from warmline.insights.metrics import Period, Scope
+
+    today = timezone.localdate()
+    workspace = Scope.of_workspace(northwind.pk)
+    weeks = metrics.per_week(workspace, Period.week(today).start - datetime.timedelta(weeks=52), 52)
+    # Activity every week of the year, results across it, more asks than introductions, more of those than wins.
+    assert all(w.asks for w in weeks.values())
+    year = metrics.totals(workspace, Period(today - datetime.timedelta(days=364), today))
+    assert year.asks > year.introductions > year.meetings_held > year.won > 0
+    assert 0.2 < year.introductions / year.asks < 0.8 and year.revenue[northwind.currency][1] > 0
+    months = metrics.per_month_revenue(workspace, today, 12)
+    assert sum(1 for m in months.values() if m) >= 10
+    # In the last whole week, some reps missed a weekly goal and some met them all.
+    sunday = Period.week(today).start - datetime.timedelta(days=1)
+    statuses = Counter()
+    for team in Team.objects.filter(workspace=northwind):
+        scope = Scope.of_team(team)
+        rows = goals.coaching(scope, sunday, list(team.members.filter(role="rep").select_related("user")))
+        statuses.update(r.status for r in rows)
+    assert statuses["behind"] >= 2 and statuses["ahead"] >= 2, statuses
+    assert statuses["no_goals"] == 0, statuses
+    # Teams and the workspace have quarterly goals.
+    assert {g.metric for g in goals.goals_in_force(workspace, today).values()} >= {"revenue"}

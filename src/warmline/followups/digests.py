@@ -21,9 +21,11 @@ from warmline.followups.choices import EmailMode, MessageKind, TaskStatus
 from warmline.followups.emails import absolute
 from warmline.followups.models import NotificationSettings, OutboxMessage, Task
 from warmline.followups.outbox import queue_email
+from warmline.insights.choices import GoalMetric
+from warmline.insights.goals import weekly_goals
 from warmline.referrals.choices import DIGITAL_CHANNELS, Milestone, StageKind
 from warmline.referrals.models import Ask, Referral, Stage, StageChange
-from warmline.targeting.queries import weekly_ask_goal
+from warmline.targeting.calllist import DEFAULT_GOAL
 
 # The hour (UTC) from which digests, and on Mondays the reports, go out; WARMLINE_DIGEST_HOUR overrides it.
 DIGEST_HOUR = 7
@@ -284,7 +286,9 @@ def report_key(manager: Membership, start: datetime.datetime) -> str:
 def _rep_weeks(members: dict[int, Membership], start: datetime.datetime, end: datetime.datetime,
                now: datetime.datetime) -> dict[int, RepWeek]:
     """Each rep's week, from one aggregate query per measure (not one per rep)."""
-    reps = {pk: RepWeek(member, goal=weekly_ask_goal(member)) for pk, member in members.items()}
+    # The weekly ask goal each rep had that week (insights), or the method's default: one query for everyone.
+    goals = weekly_goals(list(members.values()), start.date())
+    reps = {pk: RepWeek(member, goal=goals[pk].get(GoalMetric.ASKS, DEFAULT_GOAL)) for pk, member in members.items()}
     member_ids = list(members)
     asks = (
         Ask.objects.filter(asked_by_id__in=member_ids, asked_on__gte=start.date(), asked_on__lt=end.date())

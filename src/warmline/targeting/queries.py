@@ -218,8 +218,11 @@ MOMENT_KIND = {Moment.WON: "won", Moment.THANKED: "thanked", Moment.LOST: "lost"
 
 
 def weekly_ask_goal(member: Membership) -> int:
-    """How many people the member means to ask each week. The default of the method until goals are set."""
-    return calllist.DEFAULT_GOAL
+    """How many people the member means to ask each week: their weekly goal for asks (insights), or the method's
+    default until one is set."""
+    from warmline.insights.goals import weekly_ask_goal as goal_of  # insights builds on targeting, not the reverse
+
+    return goal_of(member, default=calllist.DEFAULT_GOAL)
 
 
 def teammates(member: Membership) -> list[int]:
