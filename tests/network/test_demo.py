@@ -387,3 +387,10 @@ def test_the_demo_dashboards_show_a_plausible_year_with_some_reps_behind_goal(no
     assert statuses["no_goals"] == 0, statuses
     # Teams and the workspace have quarterly goals.
     assert {g.metric for g in goals.goals_in_force(workspace, today).values()} >= {"revenue"}
+    # The CRM's deals were imported: referrals win more often than the other channels, on the team's own data.
+    from warmline.insights.channels import channel_comparison
+
+    year_of_deals = channel_comparison(northwind.pk, today - datetime.timedelta(days=364), today)
+    assert year_of_deals.has_data and 0.1 < year_of_deals.referral_share < 0.9
+    assert year_of_deals.referral.win_rate > year_of_deals.other.win_rate
+    assert {"Web", "Outbound", "Customer Referral"} <= {r.label for r in year_of_deals.rows}
