@@ -1,10 +1,13 @@
 """The insights API: metrics for each scope (the dashboard's definitions), leaderboards, goals and the planner;
 who may see and change what; refusals in the error format changing nothing; fuzzed input never makes a 500."""
 
+import io
 import json
 from urllib.parse import urlencode
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -12,7 +15,7 @@ from tests.network.test_api_fuzz import FUZZ, _assert_handled, json_values
 from tests.referrals.builders import T0, ask, build_pipeline, refer
 from warmline.insights import metrics
 from warmline.insights.metrics import Period, Scope
-from warmline.insights.models import Goal
+from warmline.insights.models import Deal, Goal
 
 API = "/api/v1"
 FUZZ = settings(FUZZ, max_examples=60)
@@ -113,6 +116,56 @@ def test_the_planner_works_back_from_clients(world, pipeline):
     refused = _send(world.client_for(world.carol), "post", "/insights/plan",
                     {"scope": f"team:{world.east.public_id}", "clients": 20, "save": True})
     assert refused.status_code == 403 and Goal.objects.count() == 2
+
+
+def test_the_per_rep_metrics_endpoint_makes_a_pinned_number_of_queries(world, pipeline):
+    # Session, user and membership; the scope; refreshing the rollups; the sums, revenue, waiting referrals and
+    # the median: the same whatever the number of referrals.
+    client = world.client_for(world.bob)
+    params = {"scope": f"rep:{world.carol.public_id}", **MARCH}
+    _get(client, "/insights/metrics", **params)
+    with CaptureQueriesContext(connection) as queries:
+        assert _get(client, "/insights/metrics", **params).status_code == 200
+    assert len(queries) == METRICS_QUERIES, [q["sql"] for q in queries.captured_queries]
+
+
+METRICS_QUERIES = 9
+DEALS = b"""id,lead_source,status,closed,amount
+d1,Partner Referral,won,2026-03-04,1000.00
+d2,Web,lost,2026-03-05,
+d3,Web,won,2026-03-06,250.00
+"""
+
+
+def _upload(client, data: bytes, **form):
+    upload = io.BytesIO(data)
+    upload.name = "deals.csv"
+    return client.post(f"{API}/insights/deals", {"file": upload, **form})
+
+
+def test_channels_say_there_is_no_data_then_compare_imported_deals(world, pipeline):
+    empty = _get(world.client_for(world.carol), "/insights/channels", **MARCH).json()
+    assert empty["has_data"] is False and empty["lead_sources"] == [] and empty["referral_share"] is None
+    assert _upload(world.client_for(world.carol), DEALS).status_code == 403 and not Deal.objects.exists()
+    imported = _upload(world.client_for(world.bob), DEALS)
+    assert imported.status_code == 200, imported.content
+    assert imported.json()["created"] == 3 and imported.json()["source"] == "generic"
+    body = _get(world.client_for(world.carol), "/insights/channels", **MARCH).json()
+    assert body["has_data"] is True and body["referral_share"] == 0.5
+    assert body["referrals"] == {"lead_source": "", "referral": True, "won": 1, "lost": 0, "win_rate": 1.0,
+                                 "revenue": {"USD": 100000}}
+    assert {r["lead_source"]: r["win_rate"] for r in body["lead_sources"]} == {"Partner Referral": 1.0, "Web": 0.5}
+
+
+def test_a_bad_deals_file_is_refused_whole_with_every_problem_named(world, pipeline):
+    bad = DEALS.replace(b"250.00", b"25O.00").replace(b"2026-03-05", b"2026-02-30")
+    response = _upload(world.client_for(world.bob), bad, date_order="day")
+    assert response.status_code == 422
+    messages = [f["message"] for f in response.json()["error"]["fields"]]
+    assert len(messages) == 2 and not Deal.objects.exists()
+    assert messages[0].startswith("Line 3, column 'closed'") and "'2026-02-30'" in messages[0]
+    assert messages[1].startswith("Line 4, column 'amount'") and "'25O.00'" in messages[1]
+    assert _upload(world.client_for(world.bob), DEALS, date_order="sideways").status_code == 422
 
 
 text = st.one_of(st.text(max_size=20), st.sampled_from(["workspace", "team:", "rep:", "team:x", "\x00", "😀"]))

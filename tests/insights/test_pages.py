@@ -152,5 +152,86 @@ def test_query_counts_do_not_grow_with_the_data(world, pipeline):
     client.get(url)
     with CaptureQueriesContext(connection) as many:
         client.get(url)
-    assert len(few) == len(many)
-    print("dashboard queries", len(many))
+    assert len(few) == len(many) == DASHBOARD_QUERIES, [q["sql"] for q in many.captured_queries]
+
+
+# A manager's team dashboard: session, membership and navigation (6); refreshing the rollups (1); the team's spells,
+# the metrics, goals, coaching, charts and sources (the rest). The same whatever the number of reps or referrals.
+DASHBOARD_QUERIES = 35
+LEADERBOARD_QUERIES = 22
+CHANNEL_QUERIES = 11
+
+
+def test_leaderboard_and_channel_query_counts_are_pinned(world, pipeline):
+    client = world.client_for(world.carol)
+    url = f"/insights/leaderboards/?scope=team:{world.east.public_id}&{MARCH}"
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    assert len(queries) == LEADERBOARD_QUERIES, [q["sql"] for q in queries.captured_queries]
+    from warmline.insights.deals import import_deals
+
+    import_deals(world.bob, DEALS.encode())
+    client.get("/insights/channels/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/insights/channels/?{MARCH}").status_code == 200
+    assert len(queries) == CHANNEL_QUERIES, [q["sql"] for q in queries.captured_queries]
+
+
+# --- channels ---------------------------------------------------------------------------------------------
+
+DEALS = """Opportunity ID,Opportunity Name,Lead Source,Stage,Amount,Close Date,Created Date
+006A,Vandelay - expansion,Customer Referral,Closed Won,"12,500.00",3/10/2026,1/5/2026
+006B,Pendant - new,Web,Closed Lost,"8,000.00",3/12/2026,1/9/2026
+006C,Kramerica - new,Web,Closed Won,"4,000.00",3/20/2026,2/1/2026
+006D,Monks - new,Trade Show,Closed Lost,,3/25/2026,2/3/2026
+006E,Costanza - new,Web,Prospecting,"9,000.00",6/25/2026,2/3/2026
+"""
+
+
+def test_the_channel_comparison_says_so_without_crm_deals(world, pipeline):
+    html = world.client_for(world.carol).get("/insights/channels/").content.decode()
+    assert "Import your CRM's deals with their lead source to compare channels" in html
+    assert 'data-figure="share"' not in html and 'id="import"' not in html  # no numbers made up; reps do not import
+
+
+def test_a_manager_imports_crm_deals_and_the_comparison_uses_them(world, pipeline):
+    client = world.client_for(world.bob)
+    upload = io.BytesIO(DEALS.encode())
+    upload.name = "opportunities.csv"
+    response = client.post("/insights/channels/", {"file": upload, "referral_sources": "", "date_order": ""})
+    assert response.status_code == 302
+    page = client.get(response["Location"].replace("period=quarter", MARCH))
+    html = page.content.decode()
+    assert "5 deals read from the Salesforce export: 5 new, 0 updated, 0 unchanged." in html
+    assert "Counted as referrals: &#x27;Customer Referral&#x27;." in html
+    assert "No date in the file tells" not in html  # 3/25/2026 can only be month first
+    assert re.search(r'data-figure="share">\s*<div class="label">[^<]*</div>\s*<div class="value">50%', html)
+    assert 'data-lead-source="Web"' in html and 'data-lead-source="Trade Show"' in html
+    exported = client.get(f"/insights/export.csv?what=channels&{MARCH}").content.decode()
+    rows = {row[0]: row[1:] for row in csv.reader(io.StringIO(exported))}
+    assert rows["Web"] == ["no", "1", "1", "0.5000", "USD:400000"]
+    assert rows["All referral lead sources"] == ["yes", "1", "0", "1.0000", "USD:1250000"]
+    assert rows["All deals"][:3] == ["no", "2", "2"]
+    # Warmline's own win in March is shown beside, never added.
+    assert rows["Warmline referrals won (not added above)"][1] == "1"
+
+
+def test_a_bad_deals_file_imports_nothing_and_names_line_column_and_value(world, pipeline):
+    from warmline.insights.models import Deal
+
+    client = world.client_for(world.bob)
+    bad = DEALS.replace('"4,000.00"', '"4,000.0x"').replace("3/25/2026", "2/30/2026")
+    upload = io.BytesIO(bad.encode())
+    upload.name = "opportunities.csv"
+    response = client.post("/insights/channels/", {"file": upload, "date_order": "month"})
+    html = response.content.decode()
+    assert response.status_code == 400 and "Nothing was imported: 2 problems in the file." in html
+    assert re.search(r"<td class=\"num\">4</td><td>Amount</td><td><code>4,000.0x</code>", html)
+    assert re.search(r"<td class=\"num\">5</td><td>Close Date</td><td><code>2/30/2026</code>", html)
+    assert not Deal.objects.exists()
+    rep = world.client_for(world.carol)
+    upload = io.BytesIO(DEALS.encode())
+    upload.name = "opportunities.csv"
+    assert rep.post("/insights/channels/", {"file": upload}).status_code == 403
+    assert not Deal.objects.exists()

@@ -11,14 +11,17 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
+from warmline.api.errors import error_response
 from warmline.core.choices import Channel
-from warmline.insights import dashboard, goals, metrics, planning, queries, services
+from warmline.insights import channels, dashboard, goals, metrics, planning, queries, services
 from warmline.insights.choices import GoalMetric
+from warmline.insights.deals import DealImportError, import_deals
 from warmline.insights.metrics import PERIOD_KINDS, Period, PeriodError, Scope
 from warmline.insights.models import Goal
-from warmline.network.api import Input, PathId, _text
+from warmline.network.api import Input, PathId, Text500, _text
+from warmline.network.importing import ImportTooLarge, check_size
 
 router = Router(tags=["insights"])
 
@@ -269,3 +272,105 @@ def make_plan(request: HttpRequest, payload: PlanIn):
                    introductions=plan.introductions, asks=plan.asks, introductions_per_week=plan.introductions_per_week,
                    asks_per_week=plan.asks_per_week, introductions_per_rep_week=plan.introductions_per_rep_week,
                    asks_per_rep_week=plan.asks_per_rep_week, saved_goals=saved)
+
+
+# --- channels ---------------------------------------------------------------------------------------------
+
+
+class ChannelOut(Schema):
+    lead_source: str = Field(description="As the CRM writes it; empty for deals without one, or for a group")
+    referral: bool
+    won: int
+    lost: int
+    win_rate: float | None = Field(description="won ÷ (won + lost); null when none closed")
+    revenue: dict[str, int] = Field(description="Minor units per currency, never added across currencies")
+
+
+class ChannelsOut(Schema):
+    period: PeriodOut
+    has_data: bool = Field(description="False until deals are imported: then there is nothing to compare with")
+    deals_imported: int
+    lead_sources: list[ChannelOut]
+    referrals: ChannelOut
+    other_channels: ChannelOut
+    total: ChannelOut
+    referral_share: float | None = Field(description="Referral-sourced won deals ÷ all won deals in the period")
+    warmline_won: int = Field(description="Warmline's own referrals won in the period, for context, never added")
+    warmline_revenue: dict[str, int]
+
+
+class PeriodOnlyParams(Schema):
+    period: PeriodKind = Field("quarter", description="week, month, quarter, year or custom")
+    on: datetime.date | None = Field(None, description="A day in the period (default: today)")
+    start: datetime.date | None = Field(None, description="First day of a custom period")
+    end: datetime.date | None = Field(None, description="Last day of a custom period (inclusive)")
+
+
+def _channel_out(row) -> ChannelOut:
+    return ChannelOut(lead_source=row.lead_source, referral=row.is_referral, won=row.won, lost=row.lost,
+                      win_rate=row.win_rate, revenue=row.revenue)
+
+
+@router.get("/insights/channels", response=ChannelsOut,
+            summary="Channel comparison: imported CRM deals closed in the period, by lead source, referrals apart")
+def get_channels(request: HttpRequest, params: Query[PeriodOnlyParams]):
+    try:
+        period = Period.parse(params.period, params.on, params.start, params.end)
+    except PeriodError as exc:
+        raise ValidationError({exc.field: str(exc)}) from None
+    c = channels.channel_comparison(request.membership.workspace_id, period.start, period.end)
+    return ChannelsOut(period=_period_out(period), has_data=c.has_data, deals_imported=c.deals_imported,
+                       lead_sources=[_channel_out(r) for r in c.rows], referrals=_channel_out(c.referral),
+                       other_channels=_channel_out(c.other), total=_channel_out(c.total),
+                       referral_share=c.referral_share, warmline_won=c.warmline_won,
+                       warmline_revenue=c.warmline_revenue)
+
+
+class LeadSourceImportOut(Schema):
+    lead_source: str
+    referral: bool
+    created: int
+    updated: int
+    unchanged: int
+
+
+class DealImportOut(Schema):
+    source: Literal["salesforce", "hubspot", "generic"]
+    created: int
+    updated: int
+    unchanged: int
+    date_order: str = Field(description="'month/day/year', 'day/month/year', or empty when no date has slashes")
+    date_order_assumed: bool = Field(description="True when no date in the file told the order")
+    lead_sources: list[LeadSourceImportOut]
+
+
+REFERRAL_SOURCES = Form([], description="The lead sources that count as referrals, repeated (default: names that "
+                                        "mention a referral, an introduction or word of mouth)")
+DateOrder = Literal["", "month", "day"]
+DATE_ORDER = Form("", description="How to read 03/04/2026 when the file's own dates do not tell: month or day "
+                                  "(default: month first, said so in the answer)")
+
+
+@router.post("/insights/deals", response={200: DealImportOut},
+             summary="Import a CRM deals export (multipart CSV) for the channel comparison; admins and managers",
+             description="All or nothing: when any row is wrong nothing is written, and the 422 answer lists "
+                         "every problem with its line, column and value.")
+def post_deals(request: HttpRequest, file: File[UploadedFile],
+               referral_sources: list[Text500] = REFERRAL_SOURCES, date_order: DateOrder = DATE_ORDER):
+    try:
+        check_size(file.size)
+    except ImportTooLarge as error:
+        return error_response(413, str(error))
+    names = [s for s in referral_sources if s.strip()] or None
+    try:
+        result = import_deals(request.membership, file.read(), filename=file.name or "", referral_sources=names,
+                              day_first={"month": False, "day": True}.get(date_order))
+    except DealImportError as exc:
+        return error_response(422, f"Nothing was imported: {len(exc.problems):,} problem(s) in the file.",
+                              [{"field": "file", "message": str(p)} for p in exc.problems[:500]])
+    return DealImportOut(source=result.source, created=result.created, updated=result.updated,
+                         unchanged=result.unchanged, date_order=result.date_order,
+                         date_order_assumed=result.date_order_assumed,
+                         lead_sources=[LeadSourceImportOut(lead_source=c.lead_source, referral=c.is_referral,
+                                                           created=c.created, updated=c.updated,
+                                                           unchanged=c.unchanged) for c in result.by_lead_source])

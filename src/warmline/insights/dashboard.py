@@ -211,3 +211,37 @@ def leaderboards(viewer: Membership, scope: Scope, period: Period, *, limit: int
             [(staff[r.key].user.display_name, r.introductions, f"{r.introductions:,}", r.key == viewer.pk)
              for r in employees if r.key in staff], limit)
     return boards
+
+
+# --- channels -----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ChannelBar:
+    label: str
+    is_referral: bool
+    won: int
+    lost: int
+    win_rate: float | None
+    revenue: str
+    width: float  # won deals, as a percent of the lead source with most
+
+
+def channel_bars(comparison, currency: str) -> dict:
+    """The channel comparison as the page draws it: a bar per lead source (deals won), and the share of the won
+    deals, and of their revenue, that came from referrals."""
+    from warmline.insights.channels import ChannelComparison
+
+    c: ChannelComparison = comparison
+    most = max([r.won for r in c.rows] + [1])
+    rows = [ChannelBar(r.label, r.is_referral, r.won, r.lost, r.win_rate, money_text(r.revenue, currency),
+                       round(100 * r.won / most, 1)) for r in c.rows]
+    groups = [ChannelBar(label, g.is_referral, g.won, g.lost, g.win_rate, money_text(g.revenue, currency),
+                         round(100 * g.won / c.total.won, 1) if c.total.won else 0)
+              for label, g in (("Referrals", c.referral), ("Other channels", c.other))]
+    revenue_share = c.referral_revenue_share
+    return {"rows": rows, "groups": groups, "share": c.referral_share,
+            "revenue_share": revenue_share.get(currency), "other_currencies": sorted(set(revenue_share) - {currency}),
+            "warmline_revenue": money_text(c.warmline_revenue, currency),
+            "referral_revenue": format_money(c.referral.revenue.get(currency, 0), currency, cents=False),
+            "total_revenue": format_money(c.total.revenue.get(currency, 0), currency, cents=False)}

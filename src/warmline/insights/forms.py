@@ -30,3 +30,25 @@ class PlanForm(forms.Form):
                                help_text="13 weeks is a quarter.")
     window = forms.TypedChoiceField(label="Rates measured over", coerce=int, initial=180,
                                     choices=[(d, f"the last {d} days") for d in WINDOWS])
+
+
+class DealImportForm(forms.Form):
+    file = forms.FileField(label="CRM deals export (CSV)",
+                           help_text="Salesforce opportunities, HubSpot deals, or any CSV with id, lead_source and "
+                                     "status columns.")
+    referral_sources = forms.CharField(
+        label="Lead sources that are referrals", required=False, max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Customer Referral\nPartner Introduction"}),
+        help_text="One per line. Leave empty to count every lead source that mentions a referral, an introduction "
+                  "or word of mouth.")
+    date_order = forms.ChoiceField(
+        label="Dates like 03/04/2026 are", required=False, initial="",
+        choices=[("", "Decided by the file (month first when it cannot tell)"), ("month", "Month first (US)"),
+                 ("day", "Day first (Europe)")])
+
+    def referral_source_list(self) -> list[str] | None:
+        lines = [line.strip() for line in self.cleaned_data["referral_sources"].splitlines()]
+        return [line for line in lines if line] or None
+
+    def day_first(self) -> bool | None:
+        return {"month": False, "day": True}.get(self.cleaned_data["date_order"])

@@ -13,5 +13,6 @@ urlpatterns = [
     path("goals/", views.goals_page, name="goals"),
     path("goals/<str:goal_id>/delete/", views.goal_delete, name="goal_delete"),
     path("planner/", views.planner, name="planner"),
+    path("channels/", views.channels_page, name="channels"),
     path("export.csv", views.export_csv, name="export"),
 ]

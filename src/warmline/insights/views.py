@@ -16,9 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from warmline.core.money import exponent
 from warmline.core.views import _apply_errors
+from warmline.insights import channels, forms, goals, metrics, planning, queries, services
 from warmline.insights import dashboard as figures
-from warmline.insights import forms, goals, metrics, planning, queries, services
 from warmline.insights.choices import GoalMetric
+from warmline.insights.deals import DealImportError, import_deals
 from warmline.insights.metrics import Period, PeriodError, Scope
 from warmline.insights.models import Goal
 
@@ -208,9 +209,59 @@ def planner(request: HttpRequest) -> HttpResponse:
     return render(request, "insights/planner.html", context, status=400 if form.errors else 200)
 
 
+# --- channels -------------------------------------------------------------------------------------------
+
+MAX_PROBLEMS_SHOWN = 50
+
+
+@require_http_methods(["GET", "POST"])
+def channels_page(request: HttpRequest) -> HttpResponse:
+    """Referrals against the team's other lead sources, from the CRM's deals; admins and managers import them."""
+    m = request.membership
+    can_import = queries.can_set_goals(m)
+    form = forms.DealImportForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST":
+        if not can_import:
+            raise PermissionDenied("Only admins and managers import the CRM's deals.")
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                result = import_deals(m, upload.read(), filename=upload.name,
+                                      referral_sources=form.referral_source_list(), day_first=form.day_first())
+            except DealImportError as exc:
+                problems = exc.problems
+            else:
+                _report_import(request, result)
+                return redirect(f"{reverse('insights:channels')}?period=quarter")
+    scope = Scope.of_workspace(m.workspace_id)
+    try:
+        period = _period(request, "quarter")
+    except PeriodError as exc:
+        return _bad_request(request, exc, "insights/channels.html")
+    context = _frame(request, scope, period, "insights:channels")
+    comparison = channels.channel_comparison(m.workspace_id, period.start, period.end)
+    context.update(comparison=comparison, bars=figures.channel_bars(comparison, m.workspace.currency),
+                   currency=m.workspace.currency, form=form, can_import=can_import,
+                   problems=problems[:MAX_PROBLEMS_SHOWN], more_problems=max(0, len(problems) - MAX_PROBLEMS_SHOWN),
+                   problem_count=len(problems))
+    return render(request, "insights/channels.html", context, status=400 if form.errors or problems else 200)
+
+
+def _report_import(request: HttpRequest, result) -> None:
+    messages.success(request, result.headline())
+    referral = result.referral_sources
+    messages.info(request, ("Counted as referrals: " + ", ".join(f"'{s}'" for s in referral) + ".") if referral
+                  else "No lead source in the file counts as a referral: name yours when you import again.")
+    if result.date_order_assumed:
+        messages.warning(request, f"No date in the file tells whether 03/04 is 3 April or 4 March: read as "
+                                  f"{result.date_order}. "
+                                  "If that is wrong, import the file again choosing the other order.")
+
+
 # --- CSV --------------------------------------------------------------------------------------------------
 
-EXPORTS = ("metrics", "weekly", "revenue", "funnel", "reps", "sources")
+EXPORTS = ("metrics", "weekly", "revenue", "funnel", "reps", "sources", "channels")
 
 
 def _cell(value) -> str:
@@ -276,6 +327,17 @@ def _export_rows(viewer, scope: Scope, period: Period, what: str, currency: str)
                          t.introductions, t.meetings_scheduled, t.meetings_held, t.won, t.lost,
                          " ".join(f"{c}:{v}" for c, (_, v) in sorted(t.revenue.items()))])
         return head + rows
+    if what == "channels":
+        c = channels.channel_comparison(viewer.workspace_id, period.start, period.end)
+        rows = [["lead source", "referral", "won", "lost", "win rate", "revenue (minor units)"]]
+        for label, row in [*((r.label, r) for r in c.rows), ("All referral lead sources", c.referral),
+                           ("All other lead sources", c.other), ("All deals", c.total)]:
+            rows.append([label, "yes" if row.is_referral else "no", row.won, row.lost,
+                         "" if row.win_rate is None else f"{row.win_rate:.4f}",
+                         " ".join(f"{k}:{v}" for k, v in sorted(row.revenue.items()))])
+        rows.append(["Warmline referrals won (not added above)", "yes", c.warmline_won, "", "",
+                     " ".join(f"{k}:{v}" for k, v in sorted(c.warmline_revenue.items()))])
+        return [["scope", "Whole workspace (CRM deals)"], head[1]] + rows
     sources = figures.source_rows(scope, period, currency, limit=100)
     rows = [["kind", "name", "introductions", "won", "revenue"]]
     rows += [["source", r.name, r.introductions, r.won, r.revenue] for r in sources["top"]]
