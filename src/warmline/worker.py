@@ -3,7 +3,8 @@
 No broker: each kind of job is a table, and claiming is a conditional UPDATE
 (FOR UPDATE SKIP LOCKED on PostgreSQL), so several workers never take the
 same job. Today the jobs are imports, the time-based follow-up rules, the
-digests and weekly reports, and the emails of the outbox.
+digests and weekly reports, the emails of the outbox, and bringing the
+insights rollups up to date (pages also do that before they read them).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from warmline.followups import jobs, outbox
+from warmline.insights import rollups
 from warmline.network import changes, importing
 from warmline.network import services as network_services
 
@@ -47,7 +49,18 @@ class Worker:
             done += self._run_periodic()
         if not self.stop.is_set():
             done += outbox.send_due(stop=self.stop)
+        if not self.stop.is_set():
+            done += self._refresh_rollups()
         return done
+
+    def _refresh_rollups(self) -> int:
+        """Apply the pipeline's queued changes to the insights rollups, so the next page has nothing to wait for.
+        One query when nothing is queued."""
+        try:
+            return rollups.refresh_all()
+        except Exception:
+            log.exception("refreshing the insights rollups failed")
+            return 0
 
     def _run_imports(self) -> int:
         done = 0
