@@ -227,14 +227,32 @@ def _outside_member(world):
 
 
 def test_rebuild_recreates_the_same_rollups_as_the_live_updates(world, pipeline):
-    carol = world.carol
+    """The rebuild's GROUP BY recount agrees with the live, key-by-key one, column by column."""
+    from warmline.insights.models import DailyRevenue
+
+    carol, wendy = world.carol, pipeline.wendy
     referral = refer(carol, pipeline.dana, pipeline.bob_smith)
     services.move_referral(carol, referral, pipeline.stage("Meeting held"), at=T0 + DAY)
+    won = refer(carol, pipeline.erin, person(world.alice, "Wes", "Won", "Wonco"), at=T0 + DAY)
+    services.move_referral(carol, won, pipeline.stage("Meeting scheduled"), at=T0 + 2 * DAY)
+    services.move_referral(carol, won, pipeline.stage("Won"), value=Money(7_000_00, "EUR"),
+                           closed_on=(T0 + 9 * DAY).date(), at=T0 + 9 * DAY)
+    usd = refer(wendy, pipeline.dana, person(world.alice, "Una", "Usd", "Usco"), at=T0 + DAY)
+    services.move_referral(wendy, usd, pipeline.stage("Won"), value=Money(3_000_00, "USD"),
+                           closed_on=(T0 + 9 * DAY).date(), at=T0 + 9 * DAY)
+    lost = refer(wendy, pipeline.erin, person(world.alice, "Lou", "Lost", "Lostco"), at=T0 + 2 * DAY)
+    services.move_referral(wendy, lost, pipeline.stage("Lost"), closed_on=(T0 + 9 * DAY).date(), at=T0 + 9 * DAY,
+                           lost_reason="No budget")
     ask(carol, pipeline.erin, None, target_description="Anyone", at=T0)
+    ask(carol, pipeline.dana, pipeline.bob_smith, at=T0, channel=AskChannel.EMAIL)
+    ask(wendy, pipeline.dana, None, target_description="A COO", at=T0 + DAY, channel=AskChannel.SOCIAL)
     before = figures(Scope.of_workspace(world.acme.pk))
-    live = sorted(DailyStat.objects.values_list("membership_id", "day", *rollups.STAT_FIELDS))
-    assert rollups.rebuild(world.acme.pk) == 1
-    assert sorted(DailyStat.objects.values_list("membership_id", "day", *rollups.STAT_FIELDS)) == live
+    stats = ("membership_id", "day", *rollups.STAT_FIELDS)
+    money = ("membership_id", "day", "currency", "won", "value_minor")
+    live = sorted(DailyStat.objects.values_list(*stats)), sorted(DailyRevenue.objects.values_list(*money))
+    assert len(live[0]) >= 5 and len(live[1]) == 2
+    assert rollups.rebuild(world.acme.pk) == 4
+    assert (sorted(DailyStat.objects.values_list(*stats)), sorted(DailyRevenue.objects.values_list(*money))) == live
     assert figures(Scope.of_workspace(world.acme.pk)) == before
 
 

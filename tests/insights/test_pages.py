@@ -96,6 +96,8 @@ def test_bad_periods_are_named(world, pipeline):
     response = client.get("/insights/export.csv?period=custom&start=2026-13-01&end=2026-03-01")
     assert response.status_code == 400 and b"start: '2026-13-01' is not a date" in response.content
     assert client.get("/insights/export.csv?what=everything").status_code == 400
+    response = client.get("/insights/?period=week&on=9999-12-31")
+    assert response.status_code == 400 and "out of range: use a date from 1900-01-01" in response.content.decode()
 
 
 def test_leaderboards_rank_reps_and_sources(world, pipeline):

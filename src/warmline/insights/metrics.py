@@ -40,6 +40,9 @@ MAX_DAYS = 3 * 366
 # --- periods ---------------------------------------------------------------------------------------------
 
 
+FIRST_DAY, LAST_DAY = datetime.date(1900, 1, 1), datetime.date(2999, 12, 31)
+
+
 class PeriodError(ValueError):
     """A period that cannot be read; the message names the field and the value."""
 
@@ -131,12 +134,14 @@ class Period:
 def _date(name: str, value) -> datetime.date | None:
     if value in (None, ""):
         return None
-    if isinstance(value, datetime.date):
-        return value
     try:
-        return datetime.date.fromisoformat(str(value).strip())
+        day = value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value).strip())
     except ValueError:
         raise PeriodError(name, f"'{value}' is not a date: use YYYY-MM-DD.") from None
+    # Far enough from the calendar's ends that a period, the one before it and its trend all stay in it.
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise PeriodError(name, f"'{day}' is out of range: use a date from {FIRST_DAY} to {LAST_DAY}.")
+    return day
 
 
 # --- scopes ----------------------------------------------------------------------------------------------
