@@ -21,8 +21,10 @@ from warmline.followups.choices import EmailMode, MessageKind, TaskStatus
 from warmline.followups.emails import absolute
 from warmline.followups.models import NotificationSettings, OutboxMessage, Task
 from warmline.followups.outbox import queue_email
+from warmline.insights import rollups
 from warmline.insights.choices import GoalMetric
 from warmline.insights.goals import weekly_goals
+from warmline.insights.models import ReferralFact
 from warmline.referrals.choices import DIGITAL_CHANNELS, Milestone, StageKind
 from warmline.referrals.models import Ask, Referral, Stage, StageChange
 from warmline.targeting.calllist import DEFAULT_GOAL
@@ -178,15 +180,19 @@ def queue_due_digests(now: datetime.datetime | None = None) -> int:
 
 @dataclass
 class RepWeek:
-    """What a rep did in the week, against their weekly ask goal, and what they have overdue now."""
+    """What a rep did in the week, against their weekly goals (insights), and what they have overdue now."""
 
     member: Membership | None  # None for a team's totals
-    goal: int
+    goal: int  # asks: the rep's goal, or the method's default
     asks: int = 0
     specific: int = 0
     digital: int = 0
     introductions: int = 0
+    meetings_scheduled: int = 0
     meetings_held: int = 0
+    # The rep's weekly goals for introductions and meetings scheduled; None when none is set.
+    introductions_goal: int | None = None
+    meetings_goal: int | None = None
     won: int = 0
     won_minor: dict[str, int] = field(default_factory=dict)
     overdue_tasks: int = 0
@@ -201,8 +207,30 @@ class RepWeek:
         return self.asks - self.specific
 
     @property
+    def missed(self) -> list[str]:
+        """Each weekly goal missed: '2 of 5 asks', '0 of 1 introductions'."""
+        result = [f"{self.asks} of {self.goal} asks"] if self.asks < self.goal else []
+        for done, goal, noun in ((self.introductions, self.introductions_goal, "introductions"),
+                                 (self.meetings_scheduled, self.meetings_goal, "meetings scheduled")):
+            if goal is not None and done < goal:
+                result.append(f"{done} of {goal} {noun}")
+        return result
+
+    @property
     def behind(self) -> bool:
-        return self.asks < self.goal
+        return bool(self.missed)
+
+    @staticmethod
+    def _of(done: int, goal: int | None) -> str:
+        return f"{done}" if goal is None else f"{done} of {goal}"
+
+    @property
+    def introductions_text(self) -> str:
+        return self._of(self.introductions, self.introductions_goal)
+
+    @property
+    def meetings_text(self) -> str:
+        return self._of(self.meetings_scheduled, self.meetings_goal)
 
     @property
     def asks_text(self) -> str:
@@ -239,12 +267,16 @@ class TeamWeek:
     def totals(self) -> RepWeek:
         """The team's sums, as one more row (the goal is the sum of the reps' goals)."""
         total = RepWeek(member=None, goal=sum(rep.goal for rep in self.reps))
+        for name in ("introductions_goal", "meetings_goal"):
+            goals = [getattr(rep, name) for rep in self.reps if getattr(rep, name) is not None]
+            setattr(total, name, sum(goals) if goals else None)
         won_minor: dict[str, int] = defaultdict(int)
         for rep in self.reps:
             total.asks += rep.asks
             total.specific += rep.specific
             total.digital += rep.digital
             total.introductions += rep.introductions
+            total.meetings_scheduled += rep.meetings_scheduled
             total.meetings_held += rep.meetings_held
             total.won += rep.won
             for currency, minor in rep.won_minor.items():
@@ -288,7 +320,10 @@ def _rep_weeks(members: dict[int, Membership], start: datetime.datetime, end: da
     """Each rep's week, from one aggregate query per measure (not one per rep)."""
     # The weekly ask goal each rep had that week (insights), or the method's default: one query for everyone.
     goals = weekly_goals(list(members.values()), start.date())
-    reps = {pk: RepWeek(member, goal=goals[pk].get(GoalMetric.ASKS, DEFAULT_GOAL)) for pk, member in members.items()}
+    reps = {pk: RepWeek(member, goal=goals[pk].get(GoalMetric.ASKS, DEFAULT_GOAL),
+                        introductions_goal=goals[pk].get(GoalMetric.INTRODUCTIONS),
+                        meetings_goal=goals[pk].get(GoalMetric.MEETINGS))
+            for pk, member in members.items()}
     member_ids = list(members)
     asks = (
         Ask.objects.filter(asked_by_id__in=member_ids, asked_on__gte=start.date(), asked_on__lt=end.date())
@@ -318,6 +353,16 @@ def _rep_weeks(members: dict[int, Membership], start: datetime.datetime, end: da
     )
     for row in meetings:
         reps[row["referral__owner_id"]].meetings_held = row["n"]
+    # Meetings scheduled, as the dashboards count them (the goal's measure): referrals that first reached the
+    # milestone that week, from the insights facts, brought up to date first.
+    workspaces = {member.workspace_id for member in members.values()}
+    for workspace_id in workspaces:
+        rollups.refresh(workspace_id)
+    scheduled = (ReferralFact.objects.filter(owner_id__in=member_ids, meeting_scheduled_on__gte=start.date(),
+                                             meeting_scheduled_on__lt=end.date())
+                 .values("owner_id").annotate(n=Count("pk")).order_by())
+    for row in scheduled:
+        reps[row["owner_id"]].meetings_scheduled = row["n"]
     won = (
         Referral.objects.filter(owner_id__in=member_ids, status=StageKind.WON, closed_on__gte=start.date(),
                                 closed_on__lt=end.date())
@@ -411,6 +456,7 @@ def report_email(report: Report, *, now: datetime.datetime) -> tuple[str, str]:
         "last_day": report.end - DAY,
         "now": now,
         "goal": goals[0] if len(goals) == 1 else None,
+        "default_goal": DEFAULT_GOAL,
         "sections": sections,
         "team_names": [team_week.team.name for team_week in report.teams],
         **_links(),
