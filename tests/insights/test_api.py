@@ -98,8 +98,14 @@ def test_goals_set_read_and_delete(world, pipeline):
                                                  "target": 5_000_000, "currency": "ZZZ"})
     assert bad.status_code == 422 and bad.json()["error"]["fields"][0]["field"] == "currency"
     assert Goal.objects.count() == 1
+    # Another team's goal is not revealed to a manager: not found, not forbidden; nor to a rep of another team.
+    west = _send(world.client_for(world.alice), "post", "/insights/goals",
+                 {"scope": f"team:{pipeline.west.public_id}", "metric": "asks", "target": 9}).json()
+    assert bob.delete(f"{API}/insights/goals/{west['id']}").status_code == 404
+    assert world.client_for(world.carol).delete(f"{API}/insights/goals/{west['id']}").status_code == 404
+    assert Goal.objects.count() == 2
     assert bob.delete(f"{API}/insights/goals/{goal['id']}").status_code == 204
-    assert Goal.objects.count() == 0
+    assert Goal.objects.count() == 1
 
 
 def test_the_planner_works_back_from_clients(world, pipeline):
@@ -116,6 +122,11 @@ def test_the_planner_works_back_from_clients(world, pipeline):
     refused = _send(world.client_for(world.carol), "post", "/insights/plan",
                     {"scope": f"team:{world.east.public_id}", "clients": 20, "save": True})
     assert refused.status_code == 403 and Goal.objects.count() == 2
+    # A half-year plan: the team's quarterly new-clients goal is its pace, half the clients.
+    half_year = _send(world.client_for(world.bob), "post", "/insights/plan",
+                      {"scope": f"team:{world.east.public_id}", "clients": 25, "weeks": 26, "save": True})
+    assert half_year.json()["saved_goals"] == 3
+    assert Goal.objects.get(team=world.east, metric="new_clients").target == 13
 
 
 def test_the_per_rep_metrics_endpoint_makes_a_pinned_number_of_queries(world, pipeline):

@@ -87,6 +87,13 @@ def test_every_chart_has_its_csv(world, pipeline, what):
     assert len(rows) > 3
 
 
+def test_the_sources_csv_writes_money_in_minor_units(world, pipeline):
+    response = world.client_for(world.alice).get(f"/insights/export.csv?scope=workspace&{MARCH}&what=sources")
+    rows = {(row[0], row[1]): row[2:] for row in csv.reader(io.StringIO(response.content.decode())) if len(row) == 5}
+    assert rows["source", "Dana Client"] == ["1", "1", "USD:500000"]
+    assert sorted(v[2] for k, v in rows.items() if k[0] == "source type") == ["", "", "", "USD:500000"]
+
+
 def test_bad_periods_are_named(world, pipeline):
     client = world.client_for(world.carol)
     response = client.get("/insights/?period=fortnight")
@@ -132,12 +139,15 @@ def test_the_planner_uses_defaults_without_history_and_saves_goals(world, pipeli
     html = response.content.decode()
     assert response.status_code == 200
     assert '<div class="value">40</div><div class="label">introductions needed' in html
-    assert "50% (default)" in html
+    assert "50% (default: no asks measured)" in html
     response = client.post("/insights/planner/", {"scope": f"team:{world.east.public_id}", "clients": "20",
                                                    "weeks": "13", "window": "90"})
     assert response.status_code == 302
     assert Goal.objects.get(membership=world.carol, metric="asks").target == 7  # 80 asks / 13 weeks / 1 rep
     assert Goal.objects.get(team=world.east, metric="new_clients").target == 20
+    # The saved goals start next Monday: the goals page lists them as upcoming, removable.
+    goals_page = client.get("/insights/goals/").content.decode()
+    assert 'data-upcoming="asks"' in goals_page and 'data-upcoming="introductions"' in goals_page
 
 
 def test_query_counts_do_not_grow_with_the_data(world, pipeline):

@@ -10,12 +10,15 @@ def test_the_method_example_twenty_clients_take_forty_introductions_and_eighty_a
     result = plan(20, weeks=10, reps=4, ask_rate=ask_to_intro(0, 0), client_rate=intro_to_client(0, 0))
     assert (result.introductions, result.asks) == (40, 80)
     assert (result.asks_per_week, result.asks_per_rep_week, result.introductions_per_rep_week) == (8, 2, 1)
-    assert result.ask_to_intro.label == "50% (default)" and not result.intro_to_client.measured
+    assert result.ask_to_intro.label == "50% (default: no asks measured)" and not result.intro_to_client.measured
 
 
 def test_measured_rates_need_enough_history():
     assert ask_to_intro(19, 10).measured is False and ask_to_intro(19, 10).basis == "only 19 asks measured"
     assert ask_to_intro(1, 0).basis == "only 1 ask measured"
+    # Enough history, but nothing came of it: still the default, and said why.
+    assert ask_to_intro(25, 0).basis == "no introductions from 25 asks" and not ask_to_intro(25, 0).measured
+    assert intro_to_client(12, 0).basis == "none won of 12 closed introductions"
     rate = ask_to_intro(40, 10)
     assert rate.measured and rate.value == 0.25 and rate.label == "25% (10 introductions from 40 asks)"
     assert intro_to_client(9, 5).measured is False

@@ -207,10 +207,7 @@ def set_goal(request: HttpRequest, payload: GoalIn):
 @router.delete("/insights/goals/{goal_id}", response={204: None}, summary="Remove a goal")
 def delete_goal(request: HttpRequest, goal_id: PathId):
     m = request.membership
-    goal = Goal.objects.filter(workspace_id=m.workspace_id, public_id=goal_id).select_related(
-        "membership__user", "team").first()
-    if goal is None:
-        raise queries.NotVisible("No such goal.")
+    goal = queries.visible_goal(m, goal_id)
     services.delete_goal(m, goal)
     return Status(204, None)
 

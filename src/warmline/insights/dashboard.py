@@ -69,6 +69,11 @@ class NamedRow:
     revenue: str
     revenue_main: int
     url: str = ""
+    amounts: dict[str, int] | None = None  # currency -> minor units, for the CSV
+
+    @property
+    def plain_revenue(self) -> str:
+        return " ".join(f"{c}:{v}" for c, v in sorted((self.amounts or {}).items()))
 
 
 def metric_cells(scope: Scope, period: Period, currency: str, now=None) -> tuple[dict[str, list[MetricCell]], Totals]:
@@ -126,11 +131,12 @@ def source_rows(scope: Scope, period: Period, currency: str, limit: int = 8) -> 
     return {
         "top": [NamedRow(people[r.key].full_name if r.key in people else "?", r.introductions, r.won,
                          money_text(r.revenue, currency), r.revenue.get(currency, 0),
-                         f"/network/people/{people[r.key].public_id}/" if r.key in people else "") for r in top],
+                         f"/network/people/{people[r.key].public_id}/" if r.key in people else "", r.revenue)
+                for r in top],
         "employees": [NamedRow(names[r.key].user.display_name if r.key in names else "?", r.introductions, r.won,
                                "", 0) for r in employees],
         "types": [NamedRow(SourceType(r.key).label, r.introductions, r.won, money_text(r.revenue, currency),
-                           r.revenue.get(currency, 0)) for r in types],
+                           r.revenue.get(currency, 0), amounts=r.revenue) for r in types],
     }
 
 

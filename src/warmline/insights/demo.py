@@ -45,7 +45,8 @@ def populate(demo: DemoWorkspace) -> None:
                           target=max(1, int(target)), currency=currency, starts_on=starts_on,
                           created_by=admin.user, created_via=Channel.DEMO))
 
-    reps = [m for local, m in demo.members.items() if m.role == "rep" and _on_a_team(m)]
+    # Everyone on a sales team, managers who sell included.
+    reps = [m for m in demo.members.values() if _on_a_team(m)]
     locals_of = {m.pk: local for local, m in demo.members.items()}
     half_year = this_week - datetime.timedelta(weeks=26)
     quarter = this_week - datetime.timedelta(weeks=13)

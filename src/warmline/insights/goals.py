@@ -48,6 +48,14 @@ def goals_in_force(scope: Scope, day: datetime.date) -> dict[str, Goal]:
     return found
 
 
+def upcoming(scope: Scope, day: datetime.date) -> list[Goal]:
+    """The scope's goals that start after the week or quarter containing `day`, soonest first (a saved plan's
+    goals start next Monday)."""
+    rows = Goal.objects.filter(_scope_filter(scope), workspace_id=scope.workspace_id,
+                               starts_on__gt=Period.week(day).start).order_by("starts_on", "metric", "id")
+    return [g for g in rows if g.starts_on > period_of(g.metric, day).start]
+
+
 def history(scope: Scope, metric: str, weeks: list[datetime.date]) -> dict[datetime.date, int | None]:
     """The weekly goal in force in each of `weeks` (None where there was none), in one query."""
     rows = list(Goal.objects.filter(_scope_filter(scope), workspace_id=scope.workspace_id, metric=metric,

@@ -524,8 +524,9 @@ def by_source(scope: Scope, period: Period, limit: int = 20, *, order: str = "in
 
 
 def by_source_type(scope: Scope, period: Period) -> list[SourceRow]:
-    """Introductions in the period and revenue credited for deals won in the period, per kind of source:
-    employee, client, partner or vendor, other contact."""
+    """Per kind of source (employee, client, partner or vendor, other contact): the introductions made in the
+    period, the deals won among them, and the value of the deals won in the period, each deal's whole value under
+    the kind of the source who introduced it (shared credits are not split here)."""
     rows = {t: SourceRow(t) for t in SourceType.values}
     for r in (_source_facts(scope, period).values("source_type").order_by()
               .annotate(n=Count("referral_id"), won=Count("referral_id", filter=Q(status=StageKind.WON)))):

@@ -107,3 +107,19 @@ def members_of_scope(scope: Scope, day) -> list[Membership]:
 def member_names(workspace_id: int, ids) -> dict[int, Membership]:
     return {m.pk: m for m in Membership.objects.filter(workspace_id=workspace_id, pk__in=set(ids))
             .select_related("user")}
+
+
+def visible_goal(viewer: Membership, goal_id: str):
+    """The goal with this id if the viewer may see its rep, team or workspace; else NotVisible (a 404: another
+    team's goals are not revealed)."""
+    from warmline.insights.models import Goal
+
+    goal = Goal.objects.filter(workspace_id=viewer.workspace_id, public_id=goal_id).select_related(
+        "membership__user", "team").first()
+    if goal is None:
+        raise NotVisible("No such goal.")
+    key = (f"rep:{goal.membership.public_id}" if goal.membership_id else
+           f"team:{goal.team.public_id}" if goal.team_id else "workspace")
+    if not (goal.membership_id == viewer.pk):
+        access_scope(viewer, key)  # raises NotVisible
+    return goal

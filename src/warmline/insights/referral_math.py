@@ -26,22 +26,29 @@ class Rate:
 
     @property
     def label(self) -> str:
-        return f"{self.value:.0%} ({self.basis})" if self.measured else f"{self.value:.0%} (default)"
+        return f"{self.value:.0%} ({self.basis})" if self.measured else f"{self.value:.0%} (default: {self.basis})"
 
 
 def ask_to_intro(asks: int, introductions: int) -> Rate:
     """Introductions per ask, measured when there were at least MIN_ASKS asks and some introductions."""
     if asks >= MIN_ASKS and introductions > 0:
         return Rate(min(1.0, introductions / asks), True, f"{introductions} introductions from {asks} asks")
-    return Rate(DEFAULT_ASK_TO_INTRO, False, f"only {_n(asks, 'ask')} measured" if asks else "no asks measured")
+    if not asks:
+        return Rate(DEFAULT_ASK_TO_INTRO, False, "no asks measured")
+    if asks < MIN_ASKS:
+        return Rate(DEFAULT_ASK_TO_INTRO, False, f"only {_n(asks, 'ask')} measured")
+    return Rate(DEFAULT_ASK_TO_INTRO, False, f"no introductions from {_n(asks, 'ask')}")
 
 
 def intro_to_client(closed: int, won: int) -> Rate:
     """Won ÷ closed among introductions, measured when at least MIN_CLOSED have closed and some were won."""
     if closed >= MIN_CLOSED and won > 0:
         return Rate(min(1.0, won / closed), True, f"{won} won of {closed} closed introductions")
-    return Rate(DEFAULT_INTRO_TO_CLIENT, False,
-                f"only {_n(closed, 'closed introduction')}" if closed else "no closed introductions")
+    if not closed:
+        return Rate(DEFAULT_INTRO_TO_CLIENT, False, "no closed introductions")
+    if closed < MIN_CLOSED:
+        return Rate(DEFAULT_INTRO_TO_CLIENT, False, f"only {_n(closed, 'closed introduction')}")
+    return Rate(DEFAULT_INTRO_TO_CLIENT, False, f"none won of {_n(closed, 'closed introduction')}")
 
 
 def _n(count: int, noun: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import math
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -83,12 +84,13 @@ def delete_goal(actor: Membership, goal: Goal) -> None:
 def save_plan(actor: Membership, plan: Plan, *, members: list[Membership], team: Team | None,
               starts_on: datetime.date, via: str = Channel.UI, at=None) -> list[Goal]:
     """Save a plan as goals: each rep's weekly asks and introductions, and the team's (or the workspace's)
-    new clients for the quarter when the plan covers one."""
+    new clients per quarter when the plan covers at least one (a longer plan's pace: clients × 13 ÷ weeks)."""
     saved = [set_goal(actor, metric=GoalMetric.ASKS, target=plan.asks_per_rep_week, member=m, starts_on=starts_on,
                       via=via, at=at) for m in members]
     saved += [set_goal(actor, metric=GoalMetric.INTRODUCTIONS, target=plan.introductions_per_rep_week, member=m,
                        starts_on=starts_on, via=via, at=at) for m in members]
     if plan.weeks >= 12 and (team is not None or actor.role == Role.ADMIN):
-        saved.append(set_goal(actor, metric=GoalMetric.NEW_CLIENTS, target=plan.clients, team=team,
+        per_quarter = plan.clients if plan.weeks <= 13 else math.ceil(plan.clients * 13 / plan.weeks)
+        saved.append(set_goal(actor, metric=GoalMetric.NEW_CLIENTS, target=per_quarter, team=team,
                               starts_on=starts_on, via=via, at=at))
     return saved

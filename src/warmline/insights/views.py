@@ -21,7 +21,6 @@ from warmline.insights import dashboard as figures
 from warmline.insights.choices import GoalMetric
 from warmline.insights.deals import DealImportError, import_deals
 from warmline.insights.metrics import Period, PeriodError, Scope
-from warmline.insights.models import Goal
 
 PERIOD_CHOICES = [("week", "Week"), ("month", "Month"), ("quarter", "Quarter"), ("year", "Year"),
                   ("custom", "Custom")]
@@ -160,18 +159,17 @@ def _goal_rows(viewer, keys: list[str], today: datetime.date) -> list[dict]:
         seen.add(key)
         scope = queries.access_scope(viewer, key)
         in_force = goals.goals_in_force(scope, today)
-        if in_force:
-            rows.append({"scope": scope, "goals": [in_force[k] for k in GoalMetric.values if k in in_force]})
+        later = goals.upcoming(scope, today)
+        if in_force or later:
+            rows.append({"scope": scope, "goals": [in_force[k] for k in GoalMetric.values if k in in_force],
+                         "upcoming": later})
     return rows
 
 
 @require_POST
 def goal_delete(request: HttpRequest, goal_id: str) -> HttpResponse:
     m = request.membership
-    goal = Goal.objects.filter(workspace_id=m.workspace_id, public_id=_clean(goal_id)).select_related(
-        "membership__user", "team").first()
-    if goal is None:
-        raise queries.NotVisible("No such goal.")
+    goal = queries.visible_goal(m, _clean(goal_id))
     services.delete_goal(m, goal)
     messages.success(request, "Goal removed: the one before it applies again.")
     return redirect("insights:goals")
@@ -272,7 +270,8 @@ def _cell(value) -> str:
 
 @require_GET
 def export_csv(request: HttpRequest) -> HttpResponse:
-    """The numbers behind the dashboard: `what` is metrics (default), weekly, revenue, funnel, reps or sources."""
+    """The numbers behind the dashboard: `what` is metrics (default), weekly, revenue, funnel, reps, sources or
+    channels. Money is written as CUR:minor-units pairs, never added across currencies."""
     m = request.membership
     scope = queries.access_scope(m, _clean(request.GET.get("scope")))
     what = _clean(request.GET.get("what")) or "metrics"
@@ -339,8 +338,8 @@ def _export_rows(viewer, scope: Scope, period: Period, what: str, currency: str)
                      " ".join(f"{k}:{v}" for k, v in sorted(c.warmline_revenue.items()))])
         return [["scope", "Whole workspace (CRM deals)"], head[1]] + rows
     sources = figures.source_rows(scope, period, currency, limit=100)
-    rows = [["kind", "name", "introductions", "won", "revenue"]]
-    rows += [["source", r.name, r.introductions, r.won, r.revenue] for r in sources["top"]]
-    rows += [["source type", r.name, r.introductions, r.won, r.revenue] for r in sources["types"]]
+    rows = [["kind", "name", "introductions", "won", "revenue (minor units)"]]
+    rows += [["source", r.name, r.introductions, r.won, r.plain_revenue] for r in sources["top"]]
+    rows += [["source type", r.name, r.introductions, r.won, r.plain_revenue] for r in sources["types"]]
     rows += [["employee outside sales", r.name, r.introductions, r.won, ""] for r in sources["employees"]]
     return head + rows
