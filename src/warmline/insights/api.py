@@ -351,7 +351,7 @@ DATE_ORDER = Form("", description="How to read 03/04/2026 when the file's own da
 @router.post("/insights/deals", response={200: DealImportOut},
              summary="Import a CRM deals export (multipart CSV) for the channel comparison; admins and managers",
              description="All or nothing: when any row is wrong nothing is written, and the 422 answer lists "
-                         "every problem with its line, column and value.")
+                         "the problems (the first 500) with their line, column and value.")
 def post_deals(request: HttpRequest, file: File[UploadedFile],
                referral_sources: list[Text500] = REFERRAL_SOURCES, date_order: DateOrder = DATE_ORDER):
     try:
