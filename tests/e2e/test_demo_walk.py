@@ -25,8 +25,10 @@ def test_it_walks_the_demo_as_its_admin(page: Page, live_server, demo, smtp_serv
     expect(page.get_by_title("Your workspace")).to_have_text("Northwind Analytics")
     main_nav = page.get_by_role("navigation", name="Main")
     expect(main_nav.get_by_role("link")).to_have_text(
-        ["Home", "Network", "Paths", "Targeting", "Referrals", re.compile(r"^Follow-ups"), "Settings"])
+        ["Home", "Network", "Paths", "Targeting", "Referrals", re.compile(r"^Follow-ups"), "Insights", "Settings"])
     screenshot(page, "demo-home")
+    main_nav.get_by_role("link", name="Insights").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Insights: Whole workspace")
 
     main_nav.get_by_role("link", name="Settings").click()
     expect(page.get_by_role("row")).to_have_count(39)  # the header and 38 people
