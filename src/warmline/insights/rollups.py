@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, Q, Sum
 
 from warmline.followups.choices import RuleKind, TaskStatus
 from warmline.followups.models import Task
@@ -77,14 +77,17 @@ def compute_facts(workspace_id: int, referral_ids: list[int]) -> list[ReferralFa
     stages = list(Stage.objects.filter(workspace_id=workspace_id))
     scheduled = reached_stages(stages, Milestone.MEETING_SCHEDULED)
     held = reached_stages(stages, Milestone.MEETING_HELD)
-    first = defaultdict(dict)
-    for name, stage_ids in (("scheduled", scheduled), ("held", held)):
-        if not stage_ids:
-            continue
-        rows = (StageChange.objects.filter(referral_id__in=referral_ids, to_stage_id__in=stage_ids)
-                .values("referral_id").annotate(at=Min("changed_at")).order_by())
-        for row in rows:
-            first[row["referral_id"]][name] = row["at"].date()
+    first: dict[int, dict[str, datetime.date]] = defaultdict(dict)
+    if scheduled or held:
+        # The referrals' changes by the referral index (a handful each), the milestones picked here: filtering on
+        # the stages too lets a database without statistics scan the to-stage index, every change of the stage.
+        changes = StageChange.objects.filter(referral_id__in=referral_ids).values_list("referral_id", "to_stage_id",
+                                                                                     "changed_at")
+        for referral_id, to_stage_id, changed_at in changes:
+            day = changed_at.date()
+            for name, stage_ids in (("scheduled", scheduled), ("held", held)):
+                if to_stage_id in stage_ids and (name not in first[referral_id] or day < first[referral_id][name]):
+                    first[referral_id][name] = day
     thanked = set(Task.objects.filter(referral_id__in=referral_ids, kind=RuleKind.THANK_SOURCE,
                                       status=TaskStatus.DONE).values_list("referral_id", flat=True))
     facts = []
