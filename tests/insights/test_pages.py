@@ -168,8 +168,9 @@ def test_query_counts_do_not_grow_with_the_data(world, pipeline):
 
 
 # A manager's team dashboard: session, membership and navigation (6); refreshing the rollups (1); the team's spells,
-# the metrics, goals, coaching, charts and sources (the rest). The same whatever the number of reps or referrals.
-DASHBOARD_QUERIES = 35
+# the metrics, goals (the team's own, and its reps' added up: two per weekly metric for the cards and two for the
+# charts), coaching, charts and sources (the rest). The same whatever the number of reps, goals or referrals.
+DASHBOARD_QUERIES = 41
 LEADERBOARD_QUERIES = 22
 CHANNEL_QUERIES = 11
 

@@ -57,7 +57,8 @@ def upcoming(scope: Scope, day: datetime.date) -> list[Goal]:
 
 
 def history(scope: Scope, metric: str, weeks: list[datetime.date]) -> dict[datetime.date, int | None]:
-    """The weekly goal in force in each of `weeks` (None where there was none), in one query."""
+    """The weekly goal in force in each of `weeks` (None where there was none). A team or the workspace without a
+    goal of its own that week has its reps' goals added up (`summed`). Two queries."""
     rows = list(Goal.objects.filter(_scope_filter(scope), workspace_id=scope.workspace_id, metric=metric,
                                     starts_on__lte=weeks[-1]).order_by("starts_on", "id")
                 .values_list("starts_on", "target"))
@@ -65,6 +66,34 @@ def history(scope: Scope, metric: str, weeks: list[datetime.date]) -> dict[datet
     for week in weeks:
         current = [target for starts, target in rows if starts <= week]
         result[week] = current[-1] if current else None
+    if scope.kind != "rep" and any(goal is None for goal in result.values()):
+        added = summed(scope, metric, weeks)
+        result = {week: added[week] if goal is None else goal for week, goal in result.items()}
+    return result
+
+
+def summed(scope: Scope, metric: str, weeks: list[datetime.date]) -> dict[datetime.date, int | None]:
+    """For a team or the workspace, each week's weekly goals of the reps in it that week, added up (None when no
+    rep in it had one), in one query: what a manager who sets only their reps' goals expects the team's to be."""
+    rows = Goal.objects.filter(workspace_id=scope.workspace_id, membership__isnull=False, metric=metric,
+                               starts_on__lte=weeks[-1])
+    if scope.kind == "team":
+        rows = rows.filter(membership_id__in=sorted({member for member, _, _ in scope.spells}))
+    by_member: dict[int, list[tuple[datetime.date, int]]] = {}
+    for member_id, starts_on, target in rows.order_by("membership_id", "starts_on", "id").values_list(
+            "membership_id", "starts_on", "target"):
+        by_member.setdefault(member_id, []).append((starts_on, target))
+    result: dict[datetime.date, int | None] = {}
+    for week in weeks:
+        in_scope = scope.member_ids_on(week)
+        total = None
+        for member_id, goals in by_member.items():
+            if in_scope is not None and member_id not in in_scope:
+                continue
+            current = [target for starts, target in goals if starts <= week]
+            if current:
+                total = (total or 0) + current[-1]
+        result[week] = total
     return result
 
 
@@ -96,6 +125,8 @@ class Progress:
     currency: str
     # The share of the period's working days gone by (1 for a past period).
     elapsed: float
+    # True: the scope has no goal of its own; this is its reps' weekly goals added up.
+    summed: bool = False
 
     @property
     def share(self) -> float:
@@ -130,16 +161,20 @@ def progress(scope: Scope, today: datetime.date) -> list[Progress]:
     goals = goals_in_force(scope, today)
     result = []
     totals_of: dict[Period, Totals] = {}
+    week = Period.week(today).start
     for metric in GoalMetric.values:
         goal = goals.get(metric)
-        if goal is None:
+        target, currency, added = (goal.target, goal.currency, False) if goal else (None, "", False)
+        if goal is None and scope.kind != "rep" and PERIOD_OF[metric] == GoalPeriod.WEEK:
+            target, added = summed(scope, metric, [week])[week], True
+        if target is None:
             continue
         period = period_of(metric, today)
         if period not in totals_of:
             totals_of[period] = metrics.totals(scope, period)
-        actual = ACTUAL[metric](totals_of[period], goal.currency)
-        result.append(Progress(metric, GoalMetric(metric).label, period, goal.target, actual, goal.currency,
-                               elapsed(period, today)))
+        actual = ACTUAL[metric](totals_of[period], currency)
+        result.append(Progress(metric, GoalMetric(metric).label, period, target, actual, currency,
+                               elapsed(period, today), summed=added))
     return result
 
 
