@@ -154,7 +154,7 @@ def build(viewer: Membership, scope: Scope, period: Period, *, today: datetime.d
             "funnel": funnel(t),
             "weekly": weekly_charts(scope, period),
             "revenue": revenue_chart(scope, period, currency),
-            "progress": goals.progress(scope, today),
+            "progress": goals.progress(scope, today, known={period: t}),
             "sources": source_rows(scope, period, currency),
             "coaching": None,
         }

@@ -156,11 +156,12 @@ def elapsed(period: Period, today: datetime.date) -> float:
     return gone / len(working)
 
 
-def progress(scope: Scope, today: datetime.date) -> list[Progress]:
-    """The scope's progress against each goal in force today, this week or this quarter."""
+def progress(scope: Scope, today: datetime.date, known: dict[Period, Totals] | None = None) -> list[Progress]:
+    """The scope's progress against each goal in force today, this week or this quarter. `known`: totals the
+    caller already has, by period, so they are not read twice."""
     goals = goals_in_force(scope, today)
     result = []
-    totals_of: dict[Period, Totals] = {}
+    totals_of: dict[Period, Totals] = dict(known or {})
     week = Period.week(today).start
     for metric in GoalMetric.values:
         goal = goals.get(metric)
