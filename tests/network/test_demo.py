@@ -376,15 +376,20 @@ def test_the_demo_dashboards_show_a_plausible_year_with_some_reps_behind_goal(no
     assert 0.2 < year.introductions / year.asks < 0.8 and year.revenue[northwind.currency][1] > 0
     months = metrics.per_month_revenue(workspace, today, 12)
     assert sum(1 for m in months.values() if m) >= 10
-    # In the last four whole weeks, some reps missed a weekly goal and some met them all (which reps, in which week,
+    # In the last four whole weeks, some reps missed a weekly goal and some met goals (which reps, in which week,
     # depends on the week: the demo's year is planned back from today).
-    behind, ahead, without = set(), set(), set()
+    behind, met, without = set(), set(), set()
     for weeks_back in range(4):
         sunday = Period.week(today).start - datetime.timedelta(days=1 + 7 * weeks_back)
         for team in Team.objects.filter(workspace=northwind):
             for row in goals.coaching(Scope.of_team(team), sunday, list(team.members.select_related("user"))):
-                {"behind": behind, "ahead": ahead, "no_goals": without}.get(row.status, set()).add(row.member.pk)
-    assert len(behind) >= 2 and len(ahead) >= 2 and not without, (len(behind), len(ahead), len(without))
+                if row.status == "behind":
+                    behind.add(row.member.pk)
+                if row.status == "no_goals":
+                    without.add(row.member.pk)
+                if any(cell is not None and cell.status == "met" for cell in row.cells):
+                    met.add(row.member.pk)
+    assert len(behind) >= 2 and len(met) >= 2 and not without, (len(behind), len(met), len(without))
     # Teams and the workspace have quarterly goals.
     assert {g.metric for g in goals.goals_in_force(workspace, today).values()} >= {"revenue"}
     # The CRM's deals were imported: referrals win more often than the other channels, on the team's own data.
