@@ -51,6 +51,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import numpy as np
+from bench_import import setup_django  # the same Django set-up and migration as the import benchmark
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -73,18 +74,6 @@ def percentiles(samples: list[float]) -> dict:
     return {"n": len(ms), "p50_ms": round(float(np.percentile(ms, 50)), 2),
             "p95_ms": round(float(np.percentile(ms, 95)), 2), "mean_ms": round(float(ms.mean()), 2),
             "max_ms": round(float(ms.max()), 2)}
-
-
-def setup_django(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "warmline.settings")
-    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-bench-only-secret-key-1234567890")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
 
 
 def log(message: str) -> None:

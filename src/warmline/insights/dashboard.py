@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from warmline.core.models import Membership
 from warmline.core.money import format_money
 from warmline.insights import charts, goals, metrics, queries, rollups
+from warmline.insights.channels import ChannelComparison
 from warmline.insights.choices import GoalMetric, SourceType
 from warmline.insights.metrics import ACTIVITY, DISCIPLINE, KIND_LABELS, RESULTS, Metric, Period, Scope, Totals
 from warmline.network.models import Person
@@ -233,12 +234,9 @@ class ChannelBar:
     width: float  # won deals, as a percent of the lead source with most
 
 
-def channel_bars(comparison, currency: str) -> dict:
+def channel_bars(c: ChannelComparison, currency: str) -> dict:
     """The channel comparison as the page draws it: a bar per lead source (deals won), and the share of the won
     deals, and of their revenue, that came from referrals."""
-    from warmline.insights.channels import ChannelComparison
-
-    c: ChannelComparison = comparison
     most = max([r.won for r in c.rows] + [1])
     rows = [ChannelBar(r.label, r.is_referral, r.won, r.lost, r.win_rate, money_text(r.revenue, currency),
                        round(100 * r.won / most, 1)) for r in c.rows]

@@ -120,6 +120,6 @@ def visible_goal(viewer: Membership, goal_id: str):
         raise NotVisible("No such goal.")
     key = (f"rep:{goal.membership.public_id}" if goal.membership_id else
            f"team:{goal.team.public_id}" if goal.team_id else "workspace")
-    if not (goal.membership_id == viewer.pk):
+    if goal.membership_id != viewer.pk:
         access_scope(viewer, key)  # raises NotVisible
     return goal
