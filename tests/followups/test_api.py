@@ -26,7 +26,7 @@ from .builders import DAY, HOUR
 FUZZ = settings(FUZZ, max_examples=60)
 API = "/api/v1"
 RULE_KINDS = ["contact_prospect", "thank_source", "tell_source", "congratulate", "ask_lost", "follow_up_ask",
-              "reconnect"]
+              "reconnect", "reciprocate"]
 
 
 @pytest.fixture
@@ -405,7 +405,7 @@ def test_the_rules_list_and_an_admin_changes_one(world):
     assert [r["kind"] for r in rules] == RULE_KINDS
     assert rules[1] == {"kind": "thank_source", "task": "Thank the source", "when": "an introduction is recorded",
                         "enabled": True, "delay_hours": 24}
-    assert rules[0]["delay_hours"] == 24 and rules[-1]["delay_hours"] == 90 * 24
+    assert rules[0]["delay_hours"] == 24 and rules[-2]["delay_hours"] == 90 * 24 and rules[-1]["delay_hours"] == 14 * 24
     response = _send(alice, "put", "/followup-rules/thank_source", {"enabled": False, "delay_hours": 48})
     assert response.status_code == 200, response.content
     assert response.json() == {**rules[1], "enabled": False, "delay_hours": 48}

@@ -348,6 +348,38 @@ def test_an_admin_switches_a_rule_off_and_re_times_it(world):
     assert world.acme.contact_within_hours == 12
 
 
+def test_the_reciprocate_rule_is_set_in_days_and_its_task_is_done_by_logging_an_introduction(world, pipeline):
+    from warmline.network.models import Company
+
+    client = world.client_for(world.alice)
+    page = _text(client.get("/followups/rules/"))
+    assert 'name="delay" id="delay-reciprocate" value="14"' in page
+    assert "a partner has given us more introductions than we have given back in a year" in page.lower()
+    client.post("/followups/rules/reciprocate/", {"enabled": "1", "delay": "5"})  # within the upcoming week
+    assert _rule(world, "reciprocate").delay_hours == 5 * 24
+    Company.objects.filter(name="Hooli").update(relation="partner")
+    refer(world.carol, pipeline.erin, pipeline.bob_smith, at=timezone.now())
+    task = Task.objects.get(kind="reciprocate")
+    carol = world.client_for(world.carol)
+    row = _text(carol.get("/followups/")).split(f'id="task-{task.public_id}"')[1].split("</li>")[0]
+    assert "Return the favour: introduce Erin Partner to someone" in row
+    assert '<option value="introduction">Log the introduction we made</option>' in row
+    thank = Task.objects.get(kind="thank_source")
+    thank_row = _text(carol.get("/followups/")).split(f'id="task-{thank.public_id}"')[1].split("</li>")[0]
+    assert 'value="introduction"' not in thank_row
+    response = carol.post(f"/followups/tasks/{task.public_id}/done/", {"log": "introduction", "summary": "To Ana"},
+                          **HX)
+    assert response.status_code == 200
+    task.refresh_from_db()
+    assert task.outcome == "Done: introduction logged"
+    assert Interaction.objects.get(pk=task.interaction_id).kind == "introduction"
+    # The same choice on another task is refused on the row, and changes nothing.
+    response = carol.post(f"/followups/tasks/{thank.public_id}/done/", {"log": "introduction"}, **HX)
+    assert "reciprocate task only" in _text(response)
+    thank.refresh_from_db()
+    assert thank.status == "open" and Interaction.objects.count() == 1
+
+
 def test_a_manager_sees_the_rules_read_only_and_may_not_change_them(world):
     bob = world.client_for(world.bob)
     page = _text(bob.get("/followups/rules/"))

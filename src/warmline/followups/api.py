@@ -28,7 +28,7 @@ TaskKind = Literal[*RuleKind.values]
 RuleName = Literal[*DEFAULT_DELAY_HOURS]
 Status_ = Literal[*TaskStatus.values]
 When = Literal["overdue", "today", "upcoming", "all"]
-LogKind = Literal["meeting", "call", "email"]
+LogKind = Literal["meeting", "call", "email", "introduction"]
 
 
 class TaskOut(Schema):
@@ -83,7 +83,8 @@ class TaskIn(Input):
 
 
 class CompleteIn(Input):
-    log: LogKind | None = Field(None, description="Also log this interaction with the task's person")
+    log: LogKind | None = Field(None, description="Also log this interaction with the task's person "
+                                "(introduction: the one we made for a partner, on a reciprocate task only)")
     summary: Text500 = ""
 
 

@@ -13,6 +13,7 @@ class RuleKind(models.TextChoices):
     ASK_LOST = "ask_lost", "Ask the lost prospect for referrals"
     FOLLOW_UP_ASK = "follow_up_ask", "Follow up with the source"
     RECONNECT = "reconnect", "Reconnect with the source"
+    RECIPROCATE = "reciprocate", "Reciprocate: introduce the partner to someone"
     MANUAL = "manual", "Task"
 
 
@@ -25,6 +26,7 @@ RULE_TRIGGERS = {
     RuleKind.ASK_LOST: "a referral is lost",
     RuleKind.FOLLOW_UP_ASK: "a source agreed to introduce and no introduction has come",
     RuleKind.RECONNECT: "a referral source has had no contact",
+    RuleKind.RECIPROCATE: "a partner has given us more introductions than we have given back in a year",
 }
 DEFAULT_DELAY_HOURS = {
     RuleKind.CONTACT_PROSPECT: None,
@@ -34,9 +36,10 @@ DEFAULT_DELAY_HOURS = {
     RuleKind.ASK_LOST: 72,
     RuleKind.FOLLOW_UP_ASK: 7 * 24,
     RuleKind.RECONNECT: 90 * 24,
+    RuleKind.RECIPROCATE: 14 * 24,
 }
-# Rules re-timed in days rather than hours (they wait for something not to happen).
-RULES_IN_DAYS = frozenset({RuleKind.FOLLOW_UP_ASK, RuleKind.RECONNECT})
+# Rules re-timed in days rather than hours (they wait for something not to happen, or give time to find someone).
+RULES_IN_DAYS = frozenset({RuleKind.FOLLOW_UP_ASK, RuleKind.RECONNECT, RuleKind.RECIPROCATE})
 
 
 class TaskStatus(models.TextChoices):

@@ -12,11 +12,14 @@ from warmline.network.choices import InteractionKind
 
 LOG_CHOICES = [("", "Just mark it done"), (InteractionKind.CALL, "Log a call"),
                (InteractionKind.EMAIL, "Log an email"), (InteractionKind.MEETING, "Log a meeting")]
+# A reciprocate task is done by introducing the partner to someone: that is what counts against what we owe.
+RECIPROCATE_LOG_CHOICES = [("", "Just mark it done"), (InteractionKind.INTRODUCTION, "Log the introduction we made"),
+                           *LOG_CHOICES[1:]]
 SNOOZE_CHOICES = [("hour", "An hour"), ("tomorrow", "Tomorrow morning"), ("next_week", "Next Monday")]
 
 
 class CompleteForm(forms.Form):
-    log = forms.ChoiceField(choices=LOG_CHOICES, required=False)
+    log = forms.ChoiceField(choices=RECIPROCATE_LOG_CHOICES, required=False)
     summary = forms.CharField(max_length=500, required=False, strip=True)
 
 

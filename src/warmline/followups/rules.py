@@ -21,6 +21,7 @@ from warmline.followups.choices import DEFAULT_DELAY_HOURS, EmailMode, MessageKi
 from warmline.followups.models import NotificationSettings, Rule, Task
 from warmline.followups.outbox import queue_email
 from warmline.network.models import Interaction, Person
+from warmline.referrals import queries as referral_queries
 from warmline.referrals.choices import AskOutcome, Milestone, StageKind
 from warmline.referrals.models import Ask, Referral, Stage
 
@@ -134,6 +135,11 @@ def on_introduction(referral: Referral, *, at: datetime.datetime, via: str) -> l
     if referral.ask_id:
         close_tasks(Task.objects.filter(ask_id=referral.ask_id, kind=RuleKind.FOLLOW_UP_ASK),
                     outcome=f"Closed: {source.full_name} introduced {prospect.full_name}", at=at)
+    if settings[RuleKind.RECIPROCATE].enabled:
+        balance = referral_queries.partner_balances(referral.workspace_id, at.date(), person_ids=[source.pk])
+        if source.pk in balance:
+            made.append(reciprocate(referral.workspace_id, source, balance[source.pk], referral, now=at,
+                                    setting=settings[RuleKind.RECIPROCATE], notify=notify))
     return [task for task in made if task is not None]
 
 
@@ -311,6 +317,61 @@ def close_reconnected(workspace: Workspace, now: datetime.datetime) -> int:
                        outcome="Closed: you were back in touch", at=now)
 
 
+def reciprocate(workspace_id: int, partner: Person, balance: referral_queries.Balance, latest: Referral, *,
+                now: datetime.datetime, setting: RuleSetting, notify: bool = True) -> Task | None:
+    """One task to give a partner we owe an introduction back, made for the introduction of theirs (`latest`)
+    that left us in their debt, unless one is open already. For the owner of that introduction."""
+    if Task.objects.filter(workspace_id=workspace_id, kind=RuleKind.RECIPROCATE, person=partner,
+                           status=TaskStatus.OPEN).exists():
+        return None
+    company = partner.company.name if partner.company_id else "a partner"
+    plural = "s" if balance.received != 1 else ""
+    return make_task(
+        workspace_id=workspace_id, kind=RuleKind.RECIPROCATE,
+        key=_key(RuleKind.RECIPROCATE, partner.public_id, latest.public_id), assignee=latest.owner,
+        title=f"Return the favour: introduce {partner.full_name} to someone",
+        reason=f"{partner.full_name} ({company}, a partner) made {balance.received} introduction{plural} to us in "
+               f"the last year; we made {balance.given} for them. Introduce them to someone who could use them.",
+        due_at=end_of_working_day(max(latest.introduced_at + setting.delay, now)), at=now, person=partner,
+        notify=notify)
+
+
+def partners_owed(workspace: Workspace, now: datetime.datetime, setting: RuleSetting) -> int:
+    """Partners we owe introductions to with no open reciprocate task: one for their latest introduction, unless
+    that introduction had one already (done or dismissed: the next introduction from them asks again)."""
+    owed = referral_queries.partner_balances(workspace.pk, now.date())
+    waiting = set(Task.objects.filter(workspace_id=workspace.pk, kind=RuleKind.RECIPROCATE, status=TaskStatus.OPEN,
+                                      person_id__in=list(owed)).values_list("person_id", flat=True))
+    latest = Referral.objects.filter(source=OuterRef("pk")).order_by("-introduced_at", "-id").values("pk")[:1]
+    partners = list(Person.objects.filter(pk__in=[pk for pk in owed if pk not in waiting])
+                    .annotate(latest_id=Subquery(latest)).select_related("company").order_by("id"))
+    if not partners:
+        return 0
+    introductions = Referral.objects.select_related("owner").in_bulk([p.latest_id for p in partners])
+    asked = set(Task.objects.filter(workspace_id=workspace.pk, key__in=[
+        _key(RuleKind.RECIPROCATE, p.public_id, introductions[p.latest_id].public_id) for p in partners])
+        .values_list("key", flat=True))
+    made = 0
+    for partner in partners:
+        introduction = introductions[partner.latest_id]
+        if _key(RuleKind.RECIPROCATE, partner.public_id, introduction.public_id) in asked:
+            continue
+        made += reciprocate(workspace.pk, partner, owed[partner.pk], introduction, now=now, setting=setting) is not None
+    return made
+
+
+def close_reciprocated(workspace: Workspace, now: datetime.datetime) -> int:
+    """A reciprocate task is done once we owe the partner nothing: we introduced them as often as they introduced
+    us over the last year (or they are no longer a partner)."""
+    tasks = Task.objects.filter(workspace_id=workspace.pk, kind=RuleKind.RECIPROCATE, status=TaskStatus.OPEN)
+    people = set(tasks.values_list("person_id", flat=True))
+    if not people:
+        return 0
+    still_owed = referral_queries.partner_balances(workspace.pk, now.date(), person_ids=people)
+    return close_tasks(tasks.exclude(person_id__in=list(still_owed)),
+                       outcome="Closed: we no longer owe them an introduction", at=now)
+
+
 def run_time_rules(now: datetime.datetime | None = None) -> int:
     """The rules that fire when time passes, for every workspace; returns the tasks made."""
     now = now or timezone.now()
@@ -323,4 +384,7 @@ def run_time_rules(now: datetime.datetime | None = None) -> int:
             close_reconnected(workspace, now)
             if settings[RuleKind.RECONNECT].enabled:
                 made += quiet_sources(workspace, now, settings[RuleKind.RECONNECT])
+            close_reciprocated(workspace, now)
+            if settings[RuleKind.RECIPROCATE].enabled:
+                made += partners_owed(workspace, now, settings[RuleKind.RECIPROCATE])
     return made

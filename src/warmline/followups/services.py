@@ -30,6 +30,7 @@ DEFAULT_SUMMARIES = {
     RuleKind.ASK_LOST: "Asked for referrals after the deal was lost",
     RuleKind.FOLLOW_UP_ASK: "Followed up on the introduction they agreed to make",
     RuleKind.RECONNECT: "Reconnected",
+    RuleKind.RECIPROCATE: "Introduced them to someone who could use them",
 }
 MAX_SNOOZE_DAYS = 365
 
@@ -60,15 +61,19 @@ def default_summary(task: Task) -> str:
 @transaction.atomic
 def complete_task(actor: Membership, task: Task, *, log: str = "", summary: str = "", via: str = Channel.UI,
                   at=None) -> Task:
-    """Mark a task done; with `log` (meeting, call or email), also log that interaction with the task's person.
-    Completing a done task changes nothing."""
+    """Mark a task done; with `log` (meeting, call or email; on a reciprocate task also the introduction we made
+    for them), also log that interaction with the task's person. Completing a done task changes nothing."""
     now = _now(at)
     task = _locked(actor, task)
     if task.status == TaskStatus.DONE:
         return task
     summary = (summary or "").strip()
     if log:
-        if log not in (InteractionKind.MEETING, InteractionKind.CALL, InteractionKind.EMAIL):
+        if log == InteractionKind.INTRODUCTION and task.kind != RuleKind.RECIPROCATE:
+            raise ValidationError({"log": "Log an introduction we made on a reciprocate task only; this task is "
+                                          f"'{task.get_kind_display().lower()}': use meeting, call or email."})
+        if log not in (InteractionKind.MEETING, InteractionKind.CALL, InteractionKind.EMAIL,
+                       InteractionKind.INTRODUCTION):
             raise ValidationError({"log": f"'{log}' is not a way to get in touch: use meeting, call or email."})
         if task.person is None:
             raise ValidationError({"log": "This task is about no one: there is no interaction to log."})
@@ -78,7 +83,8 @@ def complete_task(actor: Membership, task: Task, *, log: str = "", summary: str 
             actor, task.person, kind=log, occurred_on=timezone.localdate(now),
             summary=summary or default_summary(task), channel=via)
     task.status, task.completed_at, task.completed_by = TaskStatus.DONE, now, actor
-    task.outcome = "Done" if not log else f"Done: {InteractionKind(log).label.lower()} logged"
+    task.outcome = ("Done" if not log else "Done: introduction logged" if log == InteractionKind.INTRODUCTION
+                    else f"Done: {InteractionKind(log).label.lower()} logged")
     task.updated_at = now
     task.save(update_fields=["status", "completed_at", "completed_by", "outcome", "interaction", "updated_at"])
     if task.kind == RuleKind.CONTACT_PROSPECT and log:

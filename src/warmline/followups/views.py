@@ -54,7 +54,7 @@ def today(request: HttpRequest) -> HttpResponse:
         members = list(found.order_by("user__full_name", "user__email"))
     context = {
         "member": member, "members": members, "own": member.pk == m.pk, "tasks": queries.today_list(member),
-        "now": timezone.now(), "task_form": forms.TaskForm(), "log_choices": forms.LOG_CHOICES,
+        "now": timezone.now(), "task_form": forms.TaskForm(),
         "snooze_choices": forms.SNOOZE_CHOICES,
     }
     return render(request, "followups/today.html", context)
@@ -64,7 +64,7 @@ def _task_changed(request: HttpRequest, task, message: str) -> HttpResponse:
     """After a change from the Today list: HTMX replaces the task's row and refreshes the count in the nav."""
     if _htmx(request):
         context = {"task": task, "message": message, "count": queries.due_count(request.membership), "oob": True,
-                   "now": timezone.now(), "log_choices": forms.LOG_CHOICES, "snooze_choices": forms.SNOOZE_CHOICES}
+                   "now": timezone.now(), "snooze_choices": forms.SNOOZE_CHOICES}
         return render(request, "followups/_task_changed.html", context)
     messages.success(request, message)
     return _back(request)
@@ -74,7 +74,7 @@ def _task_error(request: HttpRequest, task, exc: ValidationError) -> HttpRespons
     text = " ".join(exc.messages)
     if _htmx(request):
         # The row again, saying what was wrong (HTMX swaps only successful answers).
-        context = {"task": task, "error": text, "now": timezone.now(), "log_choices": forms.LOG_CHOICES,
+        context = {"task": task, "error": text, "now": timezone.now(),
                    "snooze_choices": forms.SNOOZE_CHOICES}
         return render(request, "followups/_task_row.html", context)
     messages.error(request, text)
@@ -133,7 +133,7 @@ def task_reopen(request: HttpRequest, task_id: str) -> HttpResponse:
     reopened = services.reopen_task(m, task)
     if _htmx(request):
         context = {"task": reopened, "count": queries.due_count(m), "oob": True, "now": timezone.now(),
-                   "log_choices": forms.LOG_CHOICES, "snooze_choices": forms.SNOOZE_CHOICES}
+                   "snooze_choices": forms.SNOOZE_CHOICES}
         return render(request, "followups/_task_row_oob.html", context)
     messages.success(request, f"Reopened: {reopened.title}.")
     return _back(request)
@@ -153,7 +153,7 @@ def task_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Added: {task.title}.")
             return redirect("followups:home")
     context = {"member": m, "members": [], "own": True, "tasks": queries.today_list(m), "now": timezone.now(),
-               "task_form": form, "log_choices": forms.LOG_CHOICES, "snooze_choices": forms.SNOOZE_CHOICES}
+               "task_form": form, "snooze_choices": forms.SNOOZE_CHOICES}
     return render(request, "followups/today.html", context, status=400)
 
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 from warmline.core.choices import ReferralEditScope, Role
 from warmline.core.models import Membership, Team, TeamMember
 from warmline.network import queries as network_queries
+from warmline.network.choices import CompanyRelation, InteractionKind
 from warmline.network.models import Company, Interaction, Person
 from warmline.referrals.choices import AskOutcome, Confirmation, StageKind, SuggestionStatus
 from warmline.referrals.models import (
@@ -633,3 +634,42 @@ def _sorted(entries: list[Entry]) -> list[Entry]:
 
 def with_credits(queryset: QuerySet[Referral]) -> QuerySet[Referral]:
     return queryset.prefetch_related(Prefetch("credits", queryset=Credit.objects.select_related("source")))
+
+
+# --- reciprocity with partners -------------------------------------------------------------------
+
+# How far back introductions count, both ways, in a partner's balance.
+RECIPROCITY_DAYS = 365
+
+
+@dataclass(frozen=True)
+class Balance:
+    """Introductions a partner gave us, and introductions we made for them, over the reciprocity window."""
+
+    received: int
+    given: int
+
+    @property
+    def owed(self) -> int:
+        return self.received - self.given
+
+
+def partner_balances(workspace_id: int, today: datetime.date, *, person_ids=None,
+                     owed_only: bool = True) -> dict[int, Balance]:
+    """The balance of each person at a partner company who introduced us to someone in the last
+    RECIPROCITY_DAYS: by person id, only those we owe unless `owed_only` is false. Two queries."""
+    since = today - datetime.timedelta(days=RECIPROCITY_DAYS)
+    referrals = Referral.objects.filter(workspace_id=workspace_id, source__company__relation=CompanyRelation.PARTNER,
+                                        introduced_at__date__gte=since)
+    if person_ids is not None:
+        referrals = referrals.filter(source_id__in=list(person_ids))
+    received = dict(referrals.values("source_id").annotate(n=Count("id")).order_by().values_list("source_id", "n"))
+    if not received:
+        return {}
+    given = dict(
+        Interaction.objects.filter(workspace_id=workspace_id, person_id__in=list(received),
+                                   kind=InteractionKind.INTRODUCTION, occurred_on__gte=since)
+        .values("person_id").annotate(n=Count("id")).order_by().values_list("person_id", "n")
+    )
+    balances = {pk: Balance(n, given.get(pk, 0)) for pk, n in received.items()}
+    return {pk: b for pk, b in balances.items() if b.owed > 0} if owed_only else balances

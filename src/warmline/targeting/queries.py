@@ -14,12 +14,12 @@ from warmline.core.choices import Role
 from warmline.core.models import Membership, Team, TeamMember
 from warmline.core.money import format_money
 from warmline.network import queries as network_queries
-from warmline.network.choices import CompanyRelation, Health, InteractionKind, RelationshipKind
-from warmline.network.models import Company, Interaction, Person, Relationship
+from warmline.network.choices import CompanyRelation, Health, RelationshipKind
+from warmline.network.models import Company, Person, Relationship
 from warmline.paths.queries import account_lists, account_table
 from warmline.referrals.choices import AskOutcome, Moment, StageKind
 from warmline.referrals.models import Ask, Referral
-from warmline.referrals.queries import source_record, suggestions_for
+from warmline.referrals.queries import partner_balances, source_record, suggestions_for
 from warmline.targeting import calllist, fit, scripts
 from warmline.targeting.models import AskTemplate, IdealCustomerProfile
 
@@ -208,8 +208,6 @@ def prospect_fit_record(workspace_id: int, source: Person, against: list[IdealCu
 
 # --- the call list --------------------------------------------------------------------------------
 
-# How far back introductions count for reciprocity with partners.
-RECIPROCITY_DAYS = 365
 # Candidates taken per kind before ranking: the list shows a handful; the rest is for `more`.
 PER_KIND = 40
 ACCOUNTS_CONSIDERED = 30
@@ -356,29 +354,15 @@ def _happy_clients(member: Membership) -> list[calllist.Candidate]:
 
 def _partners_owed(member: Membership, today: datetime.date) -> list[calllist.Candidate]:
     """People at partner companies who introduced us more often than we introduced them, over the last year."""
-    since = today - datetime.timedelta(days=RECIPROCITY_DAYS)
-    ws = member.workspace_id
-    received = dict(
-        Referral.objects.filter(workspace_id=ws, source__company__relation=CompanyRelation.PARTNER,
-                                introduced_at__date__gte=since)
-        .values("source_id").annotate(n=Count("id")).order_by().values_list("source_id", "n")
-    )
-    if not received:
-        return []
-    given = dict(
-        Interaction.objects.filter(workspace_id=ws, person_id__in=list(received), kind=InteractionKind.INTRODUCTION,
-                                   occurred_on__gte=since)
-        .values("person_id").annotate(n=Count("id")).order_by().values_list("person_id", "n")
-    )
-    owed = {pk: n - given.get(pk, 0) for pk, n in received.items() if n > given.get(pk, 0)}
-    chosen = sorted(owed, key=lambda pk: -owed[pk])[:PER_KIND]
+    owed = partner_balances(member.workspace_id, today)
+    chosen = sorted(owed, key=lambda pk: -owed[pk].owed)[:PER_KIND]
     found = []
     for p in Person.objects.filter(pk__in=chosen).select_related("company"):
-        gave = given.get(p.pk, 0)
+        balance = owed[p.pk]
         found.append(calllist.Candidate(p.pk, p.full_name, (calllist.Reason(
-            "partner_owed", f"Partner at {p.company.name}: {received[p.pk]} introduction"
-                            f"{'s' if received[p.pk] != 1 else ''} to us in the last year, {gave} from us", None,
-            float(owed[p.pk])),)))
+            "partner_owed", f"Partner at {p.company.name}: {balance.received} introduction"
+                            f"{'s' if balance.received != 1 else ''} to us in the last year, {balance.given} from us",
+            None, float(balance.owed)),)))
     return found
 
 
