@@ -14,6 +14,7 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Callable
 
 from django.db import close_old_connections
 from django.utils import timezone
@@ -94,12 +95,16 @@ class Worker:
             log.exception("the periodic follow-up jobs failed")
             return 0
 
-    def run_forever(self) -> None:
+    def run_forever(self, *, alive: Callable[[], bool] | None = None) -> None:
+        """Run due work every `poll_seconds` until asked to stop, until the parent process is gone, or until
+        `alive()` answers False (the demo's web server stopped)."""
         while not self.stop.is_set():
             close_old_connections()
             self.run_once()
             if self.parent_pid and os.getppid() != self.parent_pid:
                 log.info("parent process is gone; stopping")
+                break
+            if alive is not None and not alive():
                 break
             self.stop.wait(self.poll_seconds)
 

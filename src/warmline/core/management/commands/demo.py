@@ -1,16 +1,18 @@
 import os
+import socket
 import subprocess
 import sys
+import time
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from warmline import env
 from warmline.core import queries
 from warmline.core.demo import DEMO_ADMIN_EMAIL
-from warmline.core.management.commands.serve import run_gunicorn
 from warmline.demo import load_demo
+from warmline.worker import Worker
 
 
 class Command(BaseCommand):
@@ -47,14 +49,44 @@ class Command(BaseCommand):
             f"  Warmline demo: http://{host}:{port}/\n"
             f"  {login}\n"
             "  (every demo user, e.g. dana.lee@example.com, has the same password)\n"
+            "  Background jobs (imports, follow-up rules, digests, emails) run in this process.\n"
             "  Press Ctrl+C to stop.\n"
         )
-        # Imports queued from the UI run in a worker beside the server; it stops with the server.
-        worker = subprocess.Popen(
-            [sys.executable, "-c", "from warmline.cli import main; main()", "worker", "--parent-pid", str(os.getpid())],
-        )
+        # The web server runs as a child process; the background worker (imports, follow-up rules, digests,
+        # emails, insights) runs here, in this process. Ctrl+C stops both; so does either one stopping.
+        worker = Worker()
+        worker.handle_signals()
+        server = subprocess.Popen([
+            sys.executable, "-c", "from warmline.cli import main; main()", "serve", "--no-collectstatic",
+            "--host", host, "--port", str(port), "--workers", "2", "--threads", "4", "--parent-pid", str(os.getpid()),
+        ])
         try:
-            run_gunicorn(host, port, workers=2, threads=4, on_ready=lambda: self.stdout.write(banner))
+            if _wait_until_serving(server, host, port, worker.stop):
+                self.stdout.write(banner)
+                self.stdout.flush()
+                worker.run_forever(alive=lambda: server.poll() is None)
         finally:
-            worker.terminate()
-            worker.wait(timeout=30)
+            if server.poll() is None:
+                server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+        if not worker.stop.is_set():
+            raise CommandError(f"The web server stopped (exit code {server.returncode}); see its messages above.")
+
+
+def _wait_until_serving(server: subprocess.Popen, host: str, port: int, stop, timeout: float = 120) -> bool:
+    """Wait for the web server to accept connections; False when it exited first or we were asked to stop."""
+    address = "127.0.0.1" if host in ("0.0.0.0", "") else "::1" if host == "::" else host
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and not stop.is_set() and server.poll() is None:
+        try:
+            with socket.create_connection((address, port), timeout=1):
+                return True
+        except OSError:
+            stop.wait(0.2)
+    if server.poll() is None and not stop.is_set():
+        raise CommandError(f"The web server did not start listening on {host}:{port} within {timeout:.0f} s.")
+    return False
