@@ -77,6 +77,7 @@ class _Year:
         self.events: list[_Event] = []
         self.clients: set[int] = set()  # companies with a deal planned to be won
         self.asked_about: set[int] = set()  # people someone was already asked to introduce
+        self.waiting = self.waiting_late = 0  # recent introductions left without a first contact
         self.stages = {s.name: s for s in Stage.objects.filter(workspace=self.ws)}
         self.open_stages = [s for s in sorted(self.stages.values(), key=lambda s: s.position)
                             if s.kind == StageKind.OPEN]
@@ -92,7 +93,9 @@ class _Year:
                 "person_a_id", "person_b_id"):
             neighbours[a].add(b)
             neighbours[b].add(a)
-        self.neighbours = neighbours
+        # Sorted: a set of ids iterates in an order that depends on the ids' values, and PostgreSQL's ids depend
+        # on what the sequences handed out before; sorted, the same network gives the same year on any database.
+        self.neighbours: dict[int, list[int]] = defaultdict(list, {pk: sorted(ids) for pk, ids in neighbours.items()})
         # In id order: the same plan on every database (unordered rows come back in any order).
         self.people = {p.pk: p for p in Person.objects.filter(workspace=self.ws, merged_into__isnull=True)
                        .select_related("company").order_by("id")}
@@ -260,7 +263,7 @@ class _Year:
         if rng.random() < 0.6:
             confirm(Confirmation.SOURCE, t + timedelta(hours=rng.uniform(2, 72)))
         roll = rng.random()
-        if introduced > self.now - timedelta(days=8) and roll < 0.3:
+        if introduced > self.now - timedelta(days=8) and self._left_waiting(introduced, roll):
             return  # not contacted yet: overdue once a day has passed, for someone to notice
         # Most within the day; some late (the third of referrals typical teams drop is what this fixes).
         t += timedelta(hours=rng.lognormvariate(math.log(8), 0.6) if roll < 0.8 else rng.uniform(26, 90))
@@ -295,6 +298,21 @@ class _Year:
             self.add(back, lambda: services.reopen_referral(member, holder["referral"], via=Channel.DEMO, at=back))
             won = back + timedelta(days=rng.uniform(7, 30))
             move("Won", won, value=value, closed_on=timezone.localdate(won))
+
+    def _left_waiting(self, introduced: datetime, roll: float) -> bool:
+        """Whether this week's introduction is still waiting for its first contact: the first two already past
+        the day's contact time, so the overdue list always shows someone, and about three in ten of the rest, four
+        at most. Which introductions fall in the week moves with the hour the demo loads."""
+        if introduced > self.now:
+            return roll < 0.3  # not recorded by now anyway
+        late = introduced < self.now - timedelta(hours=25)
+        if late and self.waiting_late < 2:
+            self.waiting_late += 1
+            return True
+        if roll < 0.3 and self.waiting < 4:
+            self.waiting += 1
+            return True
+        return False
 
     def _weighted(self, pairs):
         total = sum(w for _, w in pairs)
