@@ -22,16 +22,13 @@ def _stop_with_parent(parent_pid: int) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-def run_gunicorn(host: str, port: int, workers: int, threads: int, on_ready=None,
-                 parent_pid: int | None = None) -> None:
+def run_gunicorn(host: str, port: int, workers: int, threads: int, parent_pid: int | None = None) -> None:
     """Serves the WSGI app with gunicorn in this process (static files via whitenoise)."""
     from gunicorn.app.base import BaseApplication
 
     def when_ready(server):
         if parent_pid:
             _stop_with_parent(parent_pid)
-        if on_ready is not None:
-            on_ready()
 
     class WarmlineServer(BaseApplication):
         def load_config(self):
