@@ -131,3 +131,9 @@ def test_it_refuses_an_ambiguous_workspace_name(world):
         _call("createadmin", "--email", "new@acme.test", "--workspace", "Acme", "--password", "a-long-passphrase")
     _call("createadmin", "--email", "new@acme.test", "--workspace", "acme-2", "--password", "a-long-passphrase")
     assert Membership.objects.get(user__email="new@acme.test").workspace.slug == "acme-2"
+
+
+@pytest.mark.parametrize("poll", ["0", "-1", "nan", "inf", "0.05", "3601"])
+def test_the_worker_refuses_a_poll_it_would_spin_or_sleep_on(db, poll):
+    with pytest.raises(CommandError, match=f"--poll must be a number of seconds from 0.1 to 3600, not {poll}"):
+        call_command("worker", "--once", "--poll", poll)

@@ -124,6 +124,27 @@ def test_the_list_is_ones_open_tasks_soonest_first_filtered_by_when(world, pipel
     assert ids("status=dismissed") == []
 
 
+def test_the_list_costs_the_same_queries_for_3_or_30_tasks(world, pipeline):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    now = timezone.now()
+    referral = refer(world.carol, pipeline.dana, pipeline.bob_smith, at=now)
+    subjects = [{"referral": referral}, {"person": pipeline.erin}, {}]
+    client = world.client_for(world.carol)
+
+    def add_and_list(count):
+        for i in range(count):
+            services.add_task(world.carol, title=f"Task {i}", due_at=now + (i + 1) * HOUR, **subjects[i % 3])
+        with CaptureQueriesContext(connection) as queries_run:
+            items = _send(client, "get", "/tasks?when=all&limit=200").json()["items"]
+        return len(items), len(queries_run)
+
+    few, many = add_and_list(1), add_and_list(27)
+    assert (few[0], many[0]) == (3, 30)
+    assert few[1] == many[1] == 5, (few, many)
+
+
 def test_the_list_pages_and_counts(world, pipeline):
     now = timezone.now()
     made = [services.add_task(world.carol, title=f"Task {i}", due_at=now + (i + 1) * HOUR) for i in range(5)]
@@ -443,9 +464,16 @@ def test_only_admins_change_rules_and_bad_ones_are_refused(world):
     for body in ({"delay_hours": 5}, {"enabled": True, "delay_hours": "soon"}, {"enabled": True, "delay_hours": 1.5},
                  {"enabled": True, "unknown": 1}, {"enabled": "maybe"}):
         assert _fields(_refused(alice, "put", "/followup-rules/thank_source", body, status=422))
+    # Strict types: true is not one hour, "24" is not a number, "yes" is not on.
+    for body, field in (({"enabled": True, "delay_hours": True}, "delay_hours"),
+                        ({"enabled": True, "delay_hours": "24"}, "delay_hours"), ({"enabled": "yes"}, "enabled"),
+                        ({"enabled": 1}, "enabled")):
+        assert set(_fields(_refused(alice, "put", "/followup-rules/thank_source", body, status=422))) == {field}
     for kind in ("manual", "luck"):
-        assert set(_fields(_refused(alice, "put", f"/followup-rules/{kind}", {"enabled": True}, status=422))) == {
-            "kind"}
+        error = _refused(alice, "put", f"/followup-rules/{kind}", {"enabled": True}, status=422)
+        assert set(_fields(error)) == {"kind"}
+        # The message names the kinds a client can send, as it must send them.
+        assert "'contact_prospect'" in _fields(error)["kind"] and "RuleKind" not in _fields(error)["kind"]
 
 
 # --- notification settings ---------------------------------------------------------------------------
@@ -468,7 +496,8 @@ def test_notification_settings(world):
     calendar.new_feed_token(world.carol)
     assert _send(carol, "get", "/notification-settings").json()["calendar_feed"] is True
     for body in ({"email_mode": "fax"}, {}, {"email_mode": "off", "calendar_feed": True},
-                 {"email_mode": "off", "weekly_report": "often"}, {"email_mode": None}):
+                 {"email_mode": "off", "weekly_report": "often"}, {"email_mode": "off", "weekly_report": "yes"},
+                 {"email_mode": "off", "weekly_report": 0}, {"email_mode": None}):
         assert _fields(_refused(carol, "put", "/notification-settings", body, status=422))
     assert set(_fields(_refused(carol, "put", "/notification-settings", {"email_mode": "fax"}, status=422))) == {
         "email_mode"}

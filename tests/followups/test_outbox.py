@@ -225,3 +225,26 @@ def test_it_stops_between_messages_when_asked_and_at_the_limit(world, smtp_serve
     assert outbox.send_due(now=T, limit=2) == 2
     assert len(smtp_server) == 2
     assert outbox.send_due(now=T) == 1
+
+
+def test_an_email_whose_task_was_closed_or_whose_reader_left_is_not_sent(world, smtp_server):
+    from tests.referrals.builders import T0, build_pipeline, refer
+    from warmline.followups import services
+    from warmline.followups.models import Task
+
+    pipeline = build_pipeline(world)
+    refer(world.carol, pipeline.dana, pipeline.bob_smith)
+    refer(world.bob, pipeline.erin, pipeline.bob_smith)
+    services.complete_task(world.carol, Task.objects.get(assignee=world.carol, kind="thank_source"), at=T0)
+    world.bob.is_active = False
+    world.bob.save(update_fields=["is_active"])
+
+    assert outbox.send_due() == 1  # task emails are queued for the real now
+    assert [mail.subject for mail in smtp_server.messages] == ["To do: Contact Bob Smith"]
+    outcomes = {(m.to, m.subject): (m.status, m.last_error) for m in OutboxMessage.objects.exclude(status="sent")}
+    assert outcomes == {
+        ("carol@acme.test", "To do: Thank Dana Client"):
+            ("cancelled", "Not sent: the task was done before the email went out."),
+        ("bob@acme.test", "To do: Contact Bob Smith"): ("cancelled", "Not sent: Bob Manager is no longer active."),
+        ("bob@acme.test", "To do: Thank Erin Partner"): ("cancelled", "Not sent: Bob Manager is no longer active."),
+    }

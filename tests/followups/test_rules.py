@@ -5,12 +5,13 @@ from django.db import transaction
 
 from tests.referrals.builders import T0, ask, build_pipeline, refer
 from warmline.core.choices import Channel
-from warmline.core.models import Workspace
+from warmline.core.models import Membership, Workspace
 from warmline.followups import rules, services
 from warmline.followups.models import NotificationSettings, Rule, Task
 from warmline.network import services as network
 from warmline.referrals import services as referrals
 from warmline.referrals.choices import AskOutcome
+from warmline.referrals.models import Referral
 
 from .builders import DAY, HOUR, kinds, open_kinds, outbox, tasks
 
@@ -275,3 +276,79 @@ def test_a_new_contact_time_re_times_waiting_referrals_and_their_tasks(world, pi
     referrals.update_pipeline_settings(world.alice, contact_within_hours=48, attribution_policy="first_source",
                                        referral_edit_scope="team", currency="USD", at=T0 + 2 * HOUR)
     assert Task.objects.get(kind="contact_prospect").due_at == T0 + 48 * HOUR
+
+
+def test_a_new_contact_time_leaves_snoozed_tasks_and_contacted_referrals_alone(world, pipeline):
+    snoozed = refer(world.carol, pipeline.dana, pipeline.bob_smith)
+    contacted = refer(world.carol, pipeline.erin, pipeline.bob_smith)
+    services.snooze_task(world.carol, Task.objects.get(referral=snoozed, kind="contact_prospect"),
+                         until=T0 + 5 * DAY, at=T0 + HOUR)
+    # Contacted, but its contact task still open (closed by hand later, say): it keeps its time.
+    Referral.objects.filter(pk=contacted.pk).update(first_contact_at=T0 + 2 * HOUR)
+    waiting = refer(world.carol, pipeline.dana, pipeline.erin)
+    services.save_rule(world.alice, "contact_prospect", enabled=True, delay_hours=48, at=T0 + 3 * HOUR)
+    due = {t.referral_id: t.due_at for t in tasks(kind="contact_prospect")}
+    assert due == {snoozed.pk: T0 + 5 * DAY, contacted.pk: T0 + 24 * HOUR, waiting.pk: T0 + 48 * HOUR}
+
+
+def test_the_follow_up_counts_the_days_since_the_source_agreed(world, pipeline):
+    asked = ask(world.carol, pipeline.dana, pipeline.bob_smith)
+    referrals.update_ask(world.carol, asked, outcome=AskOutcome.AGREED, at=T0 + 20 * DAY)
+    assert rules.run_time_rules(T0 + 27 * DAY) == 1
+    assert "agreed to introduce you to Bob Smith 7 days ago" in Task.objects.get(kind="follow_up_ask").reason
+
+
+# --- members who leave -------------------------------------------------------------------------------
+
+
+def _leave(member, *, account=False):
+    target = member.user if account else member
+    target.is_active = False
+    target.save(update_fields=["is_active"])
+
+
+@pytest.mark.parametrize("account", [False, True])
+def test_open_tasks_of_a_member_who_left_go_to_their_team_manager(world, pipeline, account):
+    referral = refer(world.carol, pipeline.dana, pipeline.bob_smith)
+    _leave(world.carol, account=account)
+    assert rules.run_time_rules(T0 + HOUR) == 0  # it makes no task, it hands over
+    for task in tasks(referral=referral):
+        assert task.assignee == world.bob
+        assert task.reason.endswith("(Handed over from Carol Rep, who has left.)")
+    # Closed tasks stay with whoever did them.
+    Task.objects.update(status="done", completed_at=T0 + HOUR)
+    _leave(world.bob)
+    rules.run_time_rules(T0 + 2 * HOUR)
+    assert {t.assignee for t in tasks()} == {world.bob}
+
+
+def test_rules_give_the_tasks_of_a_member_who_left_to_their_stand_in(world, pipeline):
+    asked = _agreed_ask(world, pipeline)
+    referral = refer(world.carol, pipeline.erin, pipeline.bob_smith, value=5000)
+    Task.objects.update(status="done", completed_at=T0)
+    _leave(world.carol)
+    # An event on the referral they still own...
+    referrals.move_referral(world.bob, referral, pipeline.stage("Won"), closed_on=(T0 + DAY).date(), at=T0 + DAY)
+    # ...an ask they made, a source they brought in.
+    rules.run_time_rules(T0 + 7 * DAY)
+    rules.run_time_rules(T0 + 91 * DAY)
+    made = {t.kind: t for t in tasks(status="open")}
+    assert set(made) >= {"congratulate", "follow_up_ask", "reconnect"}
+    assert {t.assignee for t in made.values()} == {world.bob}
+    assert made["follow_up_ask"].ask == asked
+    assert all("Handed over from Carol Rep" in t.reason for t in made.values())
+    # No one on a team to stand in: an admin does.
+    _leave(world.bob)
+    rules.run_time_rules(T0 + 92 * DAY)
+    assert {t.assignee for t in tasks(status="open")} == {world.alice}
+
+
+def test_rules_make_nothing_when_no_one_is_left_to_do_it(world, pipeline):
+    referral = refer(world.carol, pipeline.dana, pipeline.bob_smith)
+    Membership.objects.filter(workspace=world.acme).update(is_active=False)
+    world.carol.refresh_from_db()
+    assert rules.stand_in(world.carol) is None
+    assert rules.make_task(workspace_id=world.acme.pk, kind="tell_source", key="k", assignee=world.carol,
+                           title="t", reason="r", due_at=T0, at=T0, referral=referral) is None
+    rules.run_time_rules(T0 + HOUR)
+    assert {t.assignee for t in tasks()} == {world.carol}

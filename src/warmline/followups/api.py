@@ -25,7 +25,7 @@ router = Router(tags=["follow-ups"])
 
 Text180, Text300, Text500 = _text(180), _text(300), _text(500)
 TaskKind = Literal[*RuleKind.values]
-RuleName = Literal[*DEFAULT_DELAY_HOURS]
+RuleName = Literal[*(kind.value for kind in DEFAULT_DELAY_HOURS)]
 Status_ = Literal[*TaskStatus.values]
 When = Literal["overdue", "today", "upcoming", "all"]
 LogKind = Literal["meeting", "call", "email", "introduction"]
@@ -105,9 +105,10 @@ class RuleOut(Schema):
 
 
 class RuleIn(Input):
-    enabled: bool
-    delay_hours: int | None = Field(None, description="Hours from the event to the due time (follow_up_ask and "
-                                                      "reconnect: whole days, as hours)")
+    # Strict: `true` is not one hour and "yes" is not on.
+    enabled: bool = Field(strict=True)
+    delay_hours: int | None = Field(None, strict=True, description="Hours from the event to the due time "
+                                    "(follow_up_ask, reconnect and reciprocate: whole days, as hours)")
 
 
 class NotificationsOut(Schema):
@@ -118,7 +119,7 @@ class NotificationsOut(Schema):
 
 class NotificationsIn(Input):
     email_mode: Literal[*EmailMode.values]
-    weekly_report: bool | None = None
+    weekly_report: bool | None = Field(None, strict=True)
 
 
 def _aware(value: datetime, field: str) -> datetime:

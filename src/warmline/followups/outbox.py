@@ -19,8 +19,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from warmline.core.models import Membership
-from warmline.followups.choices import MessageStatus
-from warmline.followups.models import OutboxMessage
+from warmline.followups.choices import MessageKind, MessageStatus, TaskStatus
+from warmline.followups.models import OutboxMessage, Task
 
 log = logging.getLogger("warmline.worker")
 
@@ -143,11 +143,34 @@ def _give_up(message: OutboxMessage, error: BaseException) -> str:
     return MessageStatus.FAILED
 
 
+def moot(message: OutboxMessage) -> str:
+    """Why a claimed message should no longer go out ('' when it should): its reader left the workspace, or the
+    task it announces was closed while it waited (say, a worker that was down for a day)."""
+    member = (Membership.objects.filter(pk=message.membership_id).select_related("user").first()
+              if message.membership_id else None)
+    if member is None:
+        return "Not sent: the member was removed."
+    if not (member.is_active and member.user.is_active):
+        return f"Not sent: {member.user.display_name} is no longer active."
+    if message.kind == MessageKind.TASK and message.key.startswith("task:"):
+        task = Task.objects.filter(public_id=message.key.removeprefix("task:")).values("status").first()
+        if task is not None and task["status"] != TaskStatus.OPEN:
+            return f"Not sent: the task was {task['status']} before the email went out."
+    return ""
+
+
+def _cancel(message: OutboxMessage, reason: str) -> str:
+    _mine(message).update(status=MessageStatus.CANCELLED, last_error=reason[:500])
+    log.info("not sending %s %s to %s: %s", message.kind, message.public_id, message.to, reason)
+    return MessageStatus.CANCELLED
+
+
 def send_claimed(message: OutboxMessage, *, connection, now: datetime.datetime | None = None) -> str:
     """Send a message claimed by this worker through `connection` and record the outcome on its row.
 
     Returns the outcome: sent; queued again after a transient failure (with backoff); failed when the server
-    refused it for good, after MAX_ATTEMPTS, or when the message cannot be built.
+    refused it for good, after MAX_ATTEMPTS, or when the message cannot be built. (`send_due` first drops the
+    messages that became moot while they waited: see `moot`.)
     """
     now = now or timezone.now()
     email = EmailMessage(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.to],
@@ -188,6 +211,10 @@ def send_due(now: datetime.datetime | None = None, *, stop: threading.Event | No
             if message is None:
                 break
             handled += 1
+            reason = moot(message)
+            if reason:
+                _cancel(message, reason)
+                continue
             if mail is None:
                 mail = get_connection(fail_silently=False)
                 try:

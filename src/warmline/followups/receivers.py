@@ -35,5 +35,5 @@ def ask_updated(sender, ask, actor, at, via, **kwargs) -> None:
 
 
 @receiver(events.contact_time_changed)
-def contact_time_changed(sender, workspace, actor, at, **kwargs) -> None:
-    rules.on_contact_time_changed(workspace, at=at)
+def contact_time_changed(sender, workspace, actor, at, previous_hours, **kwargs) -> None:
+    rules.on_contact_time_changed(workspace, previous_hours=previous_hours, at=at)

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from warmline.core.choices import Channel
+from warmline.core.choices import Channel, Role
 from warmline.core.models import Membership, Workspace
 from warmline.followups.choices import DEFAULT_DELAY_HOURS, EmailMode, MessageKind, RuleKind, TaskStatus
 from warmline.followups.models import NotificationSettings, Rule, Task
@@ -71,14 +71,57 @@ def email_mode_of(membership: Membership) -> str:
     return row or EmailMode.IMMEDIATE
 
 
+def is_present(member: Membership) -> bool:
+    """Still here: an active member with an active account."""
+    return member.is_active and member.user.is_active
+
+
+def stand_in(member: Membership) -> Membership | None:
+    """Who does a member's follow-ups: the member while they are here; once they have left, the manager of a team
+    they were on, else the workspace's longest-standing admin (None only in a workspace with no one left)."""
+    if is_present(member):
+        return member
+    present = Q(is_active=True, user__is_active=True)
+    return (Membership.objects.filter(present, managed_teams__team_members__membership=member).exclude(pk=member.pk)
+            .select_related("user").order_by("id").first()
+            or Membership.objects.filter(present, workspace_id=member.workspace_id, role=Role.ADMIN)
+            .select_related("user").order_by("id").first())
+
+
+def _handed_over(reason: str, left: Membership) -> str:
+    note = f" (Handed over from {left.user.display_name}, who has left.)"
+    return reason[:500 - len(note)] + note
+
+
+def hand_over(workspace: Workspace, now: datetime.datetime) -> int:
+    """Open tasks of members who left go to their stand-in, saying whose they were: nothing is dropped."""
+    tasks = (Task.objects.filter(workspace_id=workspace.pk, status=TaskStatus.OPEN)
+             .filter(Q(assignee__is_active=False) | Q(assignee__user__is_active=False))
+             .select_related("assignee__user").order_by("id"))
+    moved, heirs = [], {}
+    for task in tasks:
+        left = task.assignee
+        if left.pk not in heirs:
+            heirs[left.pk] = stand_in(left)
+        if heirs[left.pk] is None:
+            continue
+        task.assignee, task.reason, task.updated_at = heirs[left.pk], _handed_over(task.reason, left), now
+        moved.append(task)
+    Task.objects.bulk_update(moved, ["assignee", "reason", "updated_at"])
+    return len(moved)
+
+
 def make_task(*, workspace_id: int, kind: str, key: str, assignee: Membership, title: str, reason: str,
               due_at: datetime.datetime, at: datetime.datetime, person: Person | None = None,
               referral: Referral | None = None, ask: Ask | None = None, via: str = Channel.RULE,
               created_by=None, notify: bool = True) -> Task | None:
-    """A task, once per key (None when the key exists: the rule already made it). Emails the assignee at once
-    when they chose so, in the same transaction."""
-    if not assignee.is_active:
-        return None
+    """A task, once per key (None when the key exists: the rule already made it). It goes to the assignee's
+    stand-in when they have left. Emails the assignee at once when they chose so, in the same transaction."""
+    if not is_present(assignee):
+        left, assignee = assignee, stand_in(assignee)
+        if assignee is None:
+            return None
+        reason = _handed_over(reason, left)
     if key and Task.objects.filter(workspace_id=workspace_id, key=key).exists():
         return None
     try:
@@ -199,11 +242,16 @@ def on_reassign(referral: Referral, from_owner: Membership, *, at: datetime.date
         assignee=referral.owner, updated_at=at)
 
 
-def on_contact_time_changed(workspace: Workspace, *, at: datetime.datetime) -> int:
-    """Open "contact the prospect" tasks follow their referral's new deadline."""
+def on_contact_time_changed(workspace: Workspace, *, previous_hours: int, at: datetime.datetime) -> int:
+    """Open "contact the prospect" tasks of referrals still waiting for a first contact follow their referral's new
+    deadline, unless someone moved the task to another time (snoozed it): that choice stands."""
+    previous = datetime.timedelta(hours=previous_hours)
+    waiting = Task.objects.filter(workspace_id=workspace.pk, kind=RuleKind.CONTACT_PROSPECT, status=TaskStatus.OPEN,
+                                  referral__status=StageKind.OPEN, referral__first_contact_at__isnull=True)
+    on_schedule = [pk for pk, due_at, introduced_at in waiting.values_list("pk", "due_at", "referral__introduced_at")
+                   if due_at == introduced_at + previous]
     deadline = Referral.objects.filter(pk=OuterRef("referral_id")).values("contact_due_at")[:1]
-    return Task.objects.filter(workspace_id=workspace.pk, kind=RuleKind.CONTACT_PROSPECT, status=TaskStatus.OPEN,
-                               referral__isnull=False).update(due_at=Subquery(deadline), updated_at=at)
+    return Task.objects.filter(pk__in=on_schedule).update(due_at=Subquery(deadline), updated_at=at)
 
 
 def on_ask_updated(ask: Ask, *, at: datetime.datetime) -> int:
@@ -234,7 +282,7 @@ def follow_up_asks(workspace: Workspace, now: datetime.datetime, setting: RuleSe
     threshold = now - setting.delay
     oldest = threshold - datetime.timedelta(days=LOOK_BACK_DAYS)
     asks = (
-        Ask.objects.filter(workspace_id=workspace.pk, referrals__isnull=True, asked_by__is_active=True)
+        Ask.objects.filter(workspace_id=workspace.pk, referrals__isnull=True)
         .filter(Q(outcome=AskOutcome.AGREED, follow_up_on__isnull=True, outcome_at__lte=threshold,
                   outcome_at__gte=oldest)
                 | Q(outcome__in=[AskOutcome.AGREED, AskOutcome.PENDING], follow_up_on__isnull=False,
@@ -247,7 +295,8 @@ def follow_up_asks(workspace: Workspace, now: datetime.datetime, setting: RuleSe
     for ask in asks:
         due = end_of_working_day(max(_start(ask.follow_up_on) if ask.follow_up_on else ask.outcome_at + setting.delay,
                                      now))
-        days = (now.date() - ask.asked_on).days
+        days = (now.date() - (ask.outcome_at.date() if ask.outcome == AskOutcome.AGREED and ask.outcome_at
+                              else ask.asked_on)).days
         task = make_task(
             workspace_id=workspace.pk, kind=RuleKind.FOLLOW_UP_ASK, key=_key(RuleKind.FOLLOW_UP_ASK, ask.public_id),
             assignee=ask.asked_by, title=f"Follow up with {ask.source.full_name}",
@@ -289,7 +338,7 @@ def quiet_sources(workspace: Workspace, now: datetime.datetime, setting: RuleSet
     keys = {_key(RuleKind.RECONNECT, person.public_id, last.isoformat()): (person, last)
             for person, last in candidates}
     existing = set(Task.objects.filter(workspace_id=workspace.pk, key__in=list(keys)).values_list("key", flat=True))
-    owners = Membership.objects.in_bulk({person.last_owner for person, _ in candidates})
+    owners = Membership.objects.select_related("user").in_bulk({person.last_owner for person, _ in candidates})
     made = 0
     for key, (person, last) in keys.items():
         owner = owners.get(person.last_owner)
@@ -379,6 +428,7 @@ def run_time_rules(now: datetime.datetime | None = None) -> int:
     for workspace in Workspace.objects.order_by("id"):
         settings = settings_of(workspace)
         with transaction.atomic():
+            hand_over(workspace, now)
             if settings[RuleKind.FOLLOW_UP_ASK].enabled:
                 made += follow_up_asks(workspace, now, settings[RuleKind.FOLLOW_UP_ASK])
             close_reconnected(workspace, now)

@@ -18,5 +18,6 @@ ask_recorded = Signal()
 ask_updated = Signal()
 # referral, actor, at, via: its value, company or who earned it changed
 referral_updated = Signal()
-# workspace, actor, at: the contact time changed, and with it the deadline of referrals waiting for first contact
+# workspace, actor, at, previous_hours: the contact time changed (it was previous_hours), and with it the deadline
+# of referrals waiting for first contact
 contact_time_changed = Signal()

@@ -225,7 +225,8 @@ def update_pipeline_settings(actor: Membership, *, contact_within_hours: int, at
     if errors:
         raise ValidationError(errors)
     workspace = Workspace.objects.select_for_update().get(pk=actor.workspace_id)
-    changed_clock = workspace.contact_within_hours != contact_within_hours
+    previous_hours = workspace.contact_within_hours
+    changed_clock = previous_hours != contact_within_hours
     workspace.contact_within_hours = contact_within_hours
     workspace.attribution_policy = attribution_policy
     workspace.referral_edit_scope = referral_edit_scope
@@ -234,7 +235,8 @@ def update_pipeline_settings(actor: Membership, *, contact_within_hours: int, at
     if changed_clock:
         Referral.objects.filter(workspace=workspace, status=StageKind.OPEN, first_contact_at__isnull=True).update(
             contact_due_at=F("introduced_at") + datetime.timedelta(hours=contact_within_hours), updated_at=now)
-        events.contact_time_changed.send(Workspace, workspace=workspace, actor=actor, at=now)
+        events.contact_time_changed.send(Workspace, workspace=workspace, actor=actor, at=now,
+                                         previous_hours=previous_hours)
     actor.workspace = workspace
     return workspace
 

@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand
+import math
+
+from django.core.management.base import BaseCommand, CommandError
 
 from warmline.worker import Worker
 
@@ -16,6 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("--parent-pid", type=int, help="Stop when this process (the demo server) exits.")
 
     def handle(self, *args, once: bool, poll: float, parent_pid: int | None, **options):
+        if not (math.isfinite(poll) and 0.1 <= poll <= 3600):
+            raise CommandError(f"--poll must be a number of seconds from 0.1 to 3600, not {poll}.")
         worker = Worker(poll_seconds=poll, parent_pid=parent_pid)
         if once:
             done = worker.run_once()
