@@ -87,3 +87,30 @@ def test_the_followup_pages_fit_a_phone(phone_page: Page, live_server, people):
     page.goto("/followups/")
     expect(page.locator("li.task")).to_have_count(2)
     screenshot(page, "followups-today-phone")
+
+
+def test_a_rep_sees_which_of_their_emails_went_out_and_why_others_did_not(page: Page, live_server, people):
+    from warmline.followups import outbox
+
+    world, priya, target = people
+    now = timezone.now()
+    for i, (status, error) in enumerate([
+        ("sent", ""), ("queued", ""),
+        ("failed", "SMTPRecipientsRefused: carol@acme.test: 550 5.1.1 No such user here"),
+        ("cancelled", "The task was done before the email went out."),
+    ]):
+        message = outbox.queue_email(world.carol, kind="task", key=f"e2e:{i}", subject=f"To do: Call prospect {i}",
+                                     body="Body", at=now - datetime.timedelta(minutes=10 - i))
+        message.status, message.last_error = status, error
+        message.sent_at = now if status == "sent" else None
+        message.save()
+    login(page, live_server, "carol@acme.test")
+    page.goto("/followups/notifications/")
+    rows = page.locator("section.card", has=page.get_by_role("heading", name="Emails sent to you")).locator(
+        "tbody tr")
+    expect(rows).to_have_count(4)
+    expect(rows.filter(has_text="Call prospect 3")).to_contain_text("Not sent")
+    expect(rows.filter(has_text="Call prospect 3")).to_contain_text("The task was done before the email went out")
+    expect(rows.filter(has_text="Call prospect 2")).to_contain_text("Failed")
+    expect(rows.filter(has_text="Call prospect 0")).to_contain_text("Sent")
+    screenshot(page, "followups-emails")

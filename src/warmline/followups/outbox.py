@@ -149,13 +149,13 @@ def moot(message: OutboxMessage) -> str:
     member = (Membership.objects.filter(pk=message.membership_id).select_related("user").first()
               if message.membership_id else None)
     if member is None:
-        return "Not sent: the member was removed."
+        return "The member was removed."
     if not (member.is_active and member.user.is_active):
-        return f"Not sent: {member.user.display_name} is no longer active."
+        return f"{member.user.display_name} is no longer active."
     if message.kind == MessageKind.TASK and message.key.startswith("task:"):
         task = Task.objects.filter(public_id=message.key.removeprefix("task:")).values("status").first()
         if task is not None and task["status"] != TaskStatus.OPEN:
-            return f"Not sent: the task was {task['status']} before the email went out."
+            return f"The task was {task['status']} before the email went out."
     return ""
 
 
