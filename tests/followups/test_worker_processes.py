@@ -128,7 +128,7 @@ def test_a_failing_periodic_job_does_not_stop_the_worker(world, smtp_server, mon
     assert "the periodic follow-up jobs failed" in caplog.text
 
 
-def test_the_periodic_jobs_run_at_most_once_a_minute(db, monkeypatch):
+def test_the_periodic_jobs_run_at_most_once_every_five_minutes(db, monkeypatch):
     runs = []
     monkeypatch.setattr(jobs, "run_periodic", lambda now=None: runs.append(now) or 0)
     worker = Worker()
