@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import login, screenshot
 from tests.e2e.test_shell import PHONE_WIDTH, TOLERANCE, _page_width
+from warmline.followups import outbox
 from warmline.followups import services as followups
 from warmline.followups.models import Task
 from warmline.network import services
@@ -89,17 +90,15 @@ def test_the_followup_pages_fit_a_phone(phone_page: Page, live_server, people):
     screenshot(page, "followups-today-phone")
 
 
-def test_a_rep_sees_which_of_their_emails_went_out_and_why_others_did_not(page: Page, live_server, people):
-    from warmline.followups import outbox
-
-    world, priya, target = people
+def test_a_rep_sees_which_of_their_emails_went_out_and_why_others_did_not(page: Page, live_server, e2e_world):
+    carol = e2e_world.carol
     now = timezone.now()
     for i, (status, error) in enumerate([
         ("sent", ""), ("queued", ""),
         ("failed", "SMTPRecipientsRefused: carol@acme.test: 550 5.1.1 No such user here"),
         ("cancelled", "The task was done before the email went out."),
     ]):
-        message = outbox.queue_email(world.carol, kind="task", key=f"e2e:{i}", subject=f"To do: Call prospect {i}",
+        message = outbox.queue_email(carol, kind="task", key=f"e2e:{i}", subject=f"To do: Call prospect {i}",
                                      body="Body", at=now - datetime.timedelta(minutes=10 - i))
         message.status, message.last_error = status, error
         message.sent_at = now if status == "sent" else None
